@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Create one demo account per role (local use only) and print them."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo accounts are for local use only (DEBUG is off).")
+        accounts = demo_load()
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {DEMO_PASSWORD}):"))
+        for email, role in accounts:
+            self.stdout.write(f"  {role:<32} {email}")

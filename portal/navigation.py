@@ -1,0 +1,53 @@
+"""The main navigation, per role. Each app adds its entries here as it gains pages."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+ALL_ROLES = tuple(Role.values)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: tuple[str, ...]
+    description: str | Promise = ""
+
+    def url(self):
+        return reverse(self.url_name)
+
+
+NAV_ITEMS = [
+    NavItem(_("Home"), "portal:home", ALL_ROLES, _("Your overview and next steps.")),
+    NavItem(
+        _("States"),
+        "portal:country_list",
+        ALL_ROLES,
+        _("States and their status under the Convention and its Protocols."),
+    ),
+    NavItem(
+        _("Questionnaire"),
+        "surveys:questionnaire_list",
+        ALL_ROLES,
+        _(
+            "Read the questionnaire by instrument and article, with each provision's obligation level and theme."
+        ),
+    ),
+    NavItem(
+        _("Team"),
+        "portal:team",
+        (Role.FOCAL_POINT, Role.ADMINISTRATOR),
+        _("Invite people and see who works on the questionnaire."),
+    ),
+]
+
+
+def nav_items_for(user):
+    if not user.is_authenticated:
+        return []
+    return [item for item in NAV_ITEMS if user.role in item.roles]
