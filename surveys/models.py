@@ -1,0 +1,396 @@
+"""The questionnaire: instruments and their provisions (reference data), and versioned questionnaires
+made of sections, questions, choices and display conditions."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import TimeStampedModel, Treaty
+
+
+class ObligationLevel(models.TextChoices):
+    MANDATORY = "mandatory", _("Mandatory (“shall”)")
+    CONSIDER = "consider", _("Consider (“shall consider”, “shall endeavour”)")
+    OPTIONAL = "optional", _("Optional (“may”)")
+
+
+class Theme(models.TextChoices):
+    CRIMINALIZATION = "criminalization", _("Criminalization")
+    LIABILITY_SANCTIONS = "liability_sanctions", _("Liability, prosecution and sanctions")
+    JURISDICTION = "jurisdiction", _("Jurisdiction")
+    CONFISCATION = "confiscation", _("Confiscation and seizure")
+    INTERNATIONAL_COOPERATION = "international_cooperation", _("International cooperation")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    PROTECTION = "protection", _("Protection of witnesses and victims")
+    PREVENTION = "prevention", _("Prevention")
+    BORDER_MEASURES = "border_measures", _("Border measures and documents")
+    FIREARMS_CONTROL = "firearms_control", _("Control of firearms")
+    TECHNICAL_ASSISTANCE = "technical_assistance", _("Training and technical assistance")
+
+
+class Instrument(TimeStampedModel):
+    """The Convention or one of its Protocols."""
+
+    code = models.CharField(_("code"), max_length=8, choices=Treaty.choices, unique=True)
+    title = models.CharField(_("title"), max_length=255, help_text=_("Full official title."))
+    short_title = models.CharField(_("short title"), max_length=120, help_text=_("As used in headings."))
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True, help_text=_("Date of adoption."))
+    entered_into_force_on = models.DateField(
+        _("entered into force on"), null=True, blank=True, help_text=_("Date of entry into force.")
+    )
+    supplements = models.ForeignKey(
+        "self",
+        verbose_name=_("supplements"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="protocols",
+        help_text=_("The Convention that a Protocol supplements."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Display order."))
+
+    class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.short_title or self.code
+
+
+class Article(TimeStampedModel):
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.CASCADE, related_name="articles"
+    )
+    number = models.CharField(_("number"), max_length=8, help_text=_("Article number, e.g. 5 or 18 bis."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Display order."))
+    title = models.CharField(_("title"), max_length=255, help_text=_("Official title of the article."))
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["instrument__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "number"], name="article_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument.code} {self.number}. {self.title}"
+
+
+class Provision(TimeStampedModel):
+    """A paragraph (or group of paragraphs) of an article that places an obligation on States."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="provisions"
+    )
+    code = models.CharField(
+        _("code"), max_length=32, unique=True, help_text=_("Stable code, e.g. UNTOC-5-1 or TIP-6-3.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in the article.")
+    )
+    reference = models.CharField(_("reference"), max_length=120, help_text=_("e.g. Article 5, paragraph 1"))
+    obligation = models.CharField(
+        _("obligation level"),
+        max_length=12,
+        choices=ObligationLevel.choices,
+        help_text=_("From the treaty text."),
+    )
+    theme = models.CharField(_("theme"), max_length=32, choices=Theme.choices, help_text=_("Subject area."))
+    requirement = models.TextField(_("requirement"), help_text=_("What the provision asks of States."))
+
+    class Meta:
+        verbose_name = _("provision")
+        verbose_name_plural = _("provisions")
+        ordering = ["article__instrument__position", "article__position", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]+-[0-9A-Za-z-]+$"), name="provision_code_format"
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class CrossReference(TimeStampedModel):
+    """Two provisions of different instruments that ask the same thing: an answer to one may serve the other."""
+
+    source = models.ForeignKey(
+        Provision, verbose_name=_("provision"), on_delete=models.CASCADE, related_name="cross_references_from"
+    )
+    target = models.ForeignKey(
+        Provision,
+        verbose_name=_("related provision"),
+        on_delete=models.CASCADE,
+        related_name="cross_references_to",
+    )
+    note = models.TextField(_("why"), blank=True, help_text=_("What the two have in common."))
+
+    class Meta:
+        verbose_name = _("cross-reference")
+        verbose_name_plural = _("cross-references")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="crossreference_unique_pair"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="crossreference_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} ↔ {self.target}"
+
+
+class CodeListItem(TimeStampedModel):
+    """Base for the editable code lists used by the technical assistance block."""
+
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Stable code used in exports.")
+    )
+    label = models.CharField(_("label"), max_length=160, help_text=_("As shown to respondents."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Display order."))
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Withdrawn items stay in old answers.")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.label
+
+
+class AssistanceKind(CodeListItem):
+    class Meta(CodeListItem.Meta):
+        verbose_name = _("kind of assistance")
+        verbose_name_plural = _("kinds of assistance")
+
+
+class ChallengeKind(CodeListItem):
+    class Meta(CodeListItem.Meta):
+        verbose_name = _("kind of challenge")
+        verbose_name_plural = _("kinds of challenge")
+
+
+class Questionnaire(TimeStampedModel):
+    """One version of the questionnaire. Only drafts change; a published version is fixed for ever."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("e.g. omnibus-2026"))
+    title = models.CharField(_("title"), max_length=200, help_text=_("Shown to respondents."))
+    description = models.TextField(_("description"), blank=True, help_text=_("Introduction for respondents."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("published at"), null=True, blank=True, help_text=_("When published.")
+    )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("previous version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_versions",
+        help_text=_("The version this one was copied from."),
+    )
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="questionnaire_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("surveys:questionnaire_detail", kwargs={"code": self.code})
+
+    @property
+    def is_editable(self):
+        return self.status == self.Status.DRAFT
+
+
+class Section(TimeStampedModel):
+    """A part of a questionnaire; the shipped questionnaire has one per article."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="sections"
+    )
+    code = models.CharField(_("code"), max_length=40, help_text=_("Stable code, e.g. UNTOC-5."))
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT, related_name="sections"
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sections",
+        help_text=_("The article this section covers, if any."),
+    )
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order in the questionnaire.")
+    )
+    title = models.CharField(_("title"), max_length=255, help_text=_("Heading shown to respondents."))
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["questionnaire", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="section_unique_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Question(TimeStampedModel):
+    class Kind(models.TextChoices):
+        COMPLIANCE = "compliance", _("Compliance (Yes / Yes, in part / No)")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        LEGISLATION = "legislation", _("Legislation references")
+        FILE = "file", _("File attachments")
+        ASSISTANCE = "assistance", _("Technical assistance block")
+
+    CHOICE_KINDS = (Kind.COMPLIANCE, Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE)
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="questions"
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="questions"
+    )
+    code = models.CharField(_("code"), max_length=48, help_text=_("Stable code, e.g. UNTOC-5-1-C."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    provision = models.ForeignKey(
+        Provision,
+        verbose_name=_("provision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text=_("The provision this question is about, if any."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order in the section."))
+    text = models.TextField(_("question"), help_text=_("The question as asked."))
+    help_text = models.TextField(_("guidance"), blank=True, help_text=_("Guidance shown under the question."))
+    required = models.BooleanField(_("required"), default=False, help_text=_("Must be answered to submit."))
+    min_value = models.DecimalField(
+        _("minimum"), max_digits=18, decimal_places=4, null=True, blank=True, help_text=_("For numbers.")
+    )
+    max_value = models.DecimalField(
+        _("maximum"), max_digits=18, decimal_places=4, null=True, blank=True, help_text=_("For numbers.")
+    )
+    continues = models.ForeignKey(
+        "self",
+        verbose_name=_("continues"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        help_text=_("The question of an earlier version that this one continues, so answers carry forward."),
+    )
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["section__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="question_unique_code"),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="question_min_not_above_max",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def has_choices(self):
+        return self.kind in self.CHOICE_KINDS
+
+
+class Choice(TimeStampedModel):
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
+    )
+    value = models.SlugField(_("value"), max_length=40, help_text=_("Stable value stored in answers."))
+    label = models.CharField(_("label"), max_length=255, help_text=_("As shown to respondents."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Display order."))
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="choice_unique_value"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Condition(TimeStampedModel):
+    """Show a question (or a whole section) only when an earlier answer has one of the given values."""
+
+    question = models.ForeignKey(
+        Question,
+        verbose_name=_("question shown"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conditions",
+        help_text=_("The question that depends on the answer."),
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section shown"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conditions",
+        help_text=_("The section that depends on the answer."),
+    )
+    depends_on = models.ForeignKey(
+        Question,
+        verbose_name=_("depends on"),
+        on_delete=models.CASCADE,
+        related_name="dependents",
+        help_text=_("An earlier question with choices."),
+    )
+    values = models.JSONField(_("values"), default=list, help_text=_("Choice values for which it is shown."))
+
+    class Meta:
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(question__isnull=False, section__isnull=True)
+                    | Q(question__isnull=True, section__isnull=False)
+                ),
+                name="condition_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.depends_on.code} in {', '.join(self.values)}"
