@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -15,7 +16,7 @@ def test_sign_in_with_any_letter_case(client, focal_point, password):
 def test_wrong_password_gives_a_translated_error_and_keeps_the_address(client, focal_point):
     response = client.post("/fr/accounts/login/", {"username": focal_point.email, "password": "wrong"})
     assert response.status_code == 200
-    page = response.content.decode()
+    page = html.unescape(response.content.decode())
     assert "L'adresse électronique ou le mot de passe n'est pas correct." in page
     assert focal_point.email in page
 
