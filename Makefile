@@ -27,7 +27,7 @@ setup-test: setup $(STAMPS)/system-test
 
 lint: setup-test
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/djlint --lint --quiet templates portal/templates surveys/templates assistance/templates
+	$(VENV)/bin/djlint --lint --quiet $(wildcard templates */templates)
 	DJANGO_SECRET_KEY=check DJANGO_ALLOWED_HOSTS=check POSTGRES_PASSWORD=check docker-compose -f docker-compose.yml config -q
 
 $(STAMPS)/system: scripts/system-packages.sh

@@ -394,3 +394,8 @@ class Condition(TimeStampedModel):
 
     def __str__(self):
         return f"{self.depends_on.code} in {', '.join(self.values)}"
+
+    def value_labels(self) -> list[str]:
+        """The values as respondents see them (uses prefetched choices when there are)."""
+        labels = {choice.value: choice.label for choice in self.depends_on.choices.all()}
+        return [labels.get(value, value) for value in self.values]

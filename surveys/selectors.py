@@ -33,7 +33,10 @@ def instrument_reading(
     cross-references, for reading and printing."""
     questions = Question.objects.select_related("provision").prefetch_related(
         Prefetch("choices", queryset=Choice.objects.order_by("position")),
-        Prefetch("conditions", queryset=Condition.objects.select_related("depends_on")),
+        Prefetch(
+            "conditions",
+            queryset=Condition.objects.select_related("depends_on").prefetch_related("depends_on__choices"),
+        ),
         Prefetch(
             "provision__cross_references_from",
             queryset=CrossReference.objects.select_related("target__article__instrument"),
