@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import AuditEvent, Country, Invitation, TreatyParticipation, User
 
@@ -13,7 +13,7 @@ class TreatyParticipationInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(TabbedTranslationAdmin):
+class CountryAdmin(TranslationAdmin):
     list_display = ("name", "iso2", "iso3", "kind", "regional_group")
     list_filter = ("kind", "regional_group")
     search_fields = ("name", "iso2", "iso3")

@@ -4,7 +4,7 @@ are read-only, with the way forward (copy into a new draft) explained."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from .models import (
     Article,
@@ -105,7 +105,7 @@ class ConditionInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(LockedWhenPublishedMixin, TabbedTranslationAdmin):
+class QuestionnaireAdmin(LockedWhenPublishedMixin, TranslationAdmin):
     list_display = ("code", "title", "status", "published_at", "previous")
     list_filter = ("status",)
     readonly_fields = ("status", "published_at", "previous")
@@ -113,7 +113,7 @@ class QuestionnaireAdmin(LockedWhenPublishedMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(LockedWhenPublishedMixin, TabbedTranslationAdmin):
+class SectionAdmin(LockedWhenPublishedMixin, TranslationAdmin):
     form = DraftOnlyForm
     list_display = ("code", "title", "questionnaire", "position")
     list_filter = ("questionnaire", "instrument")
@@ -122,7 +122,7 @@ class SectionAdmin(LockedWhenPublishedMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(LockedWhenPublishedMixin, TabbedTranslationAdmin):
+class QuestionAdmin(LockedWhenPublishedMixin, TranslationAdmin):
     form = DraftOnlyForm
     list_display = ("code", "kind", "questionnaire", "section", "required")
     list_filter = ("questionnaire", "kind", "required", "section__instrument")
@@ -137,31 +137,31 @@ class ProvisionInline(TranslationStackedInline):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(TabbedTranslationAdmin):
+class InstrumentAdmin(TranslationAdmin):
     list_display = ("code", "short_title", "adopted_on", "entered_into_force_on")
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(TranslationAdmin):
     list_display = ("__str__", "instrument", "number")
     list_filter = ("instrument",)
     inlines = [ProvisionInline]
 
 
 @admin.register(Provision)
-class ProvisionAdmin(TabbedTranslationAdmin):
+class ProvisionAdmin(TranslationAdmin):
     list_display = ("code", "reference", "obligation", "theme")
     list_filter = ("article__instrument", "obligation", "theme")
     search_fields = ("code", "requirement")
 
 
 @admin.register(CrossReference)
-class CrossReferenceAdmin(TabbedTranslationAdmin):
+class CrossReferenceAdmin(TranslationAdmin):
     list_display = ("source", "target", "note")
     raw_id_fields = ("source", "target")
 
 
 @admin.register(AssistanceKind, ChallengeKind)
-class CodeListAdmin(TabbedTranslationAdmin):
+class CodeListAdmin(TranslationAdmin):
     list_display = ("code", "label", "position", "is_active")
     list_editable = ("position", "is_active")
