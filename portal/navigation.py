@@ -31,6 +31,12 @@ NAV_ITEMS = [
         _("States and their status under the Convention and its Protocols."),
     ),
     NavItem(
+        _("Our response"),
+        "surveys:response_list",
+        (Role.FOCAL_POINT, Role.CONTRIBUTOR),
+        _("Answer your State's questionnaire, together, section by section."),
+    ),
+    NavItem(
         _("Questionnaire"),
         "surveys:questionnaire_list",
         ALL_ROLES,

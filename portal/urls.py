@@ -19,7 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("portal.core_urls")),
     path("accounts/", include("portal.auth_urls")),
-    path("questionnaires/", include("surveys.urls")),
+    path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

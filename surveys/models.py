@@ -399,3 +399,223 @@ class Condition(TimeStampedModel):
         """The values as respondents see them (uses prefetched choices when there are)."""
         labels = {choice.value: choice.label for choice in self.depends_on.choices.all()}
         return [labels.get(value, value) for value in self.values]
+
+
+class Response(TimeStampedModel):
+    """One State's answers to one questionnaire version."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        RETURNED = "returned", _("Returned for clarification")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        ACCEPTED = "accepted", _("Accepted")
+
+    EDITABLE_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED)
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT, related_name="responses"
+    )
+    country = models.ForeignKey(
+        "portal.Country", verbose_name=_("State"), on_delete=models.PROTECT, related_name="responses"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    extra_instruments = models.ManyToManyField(
+        Instrument,
+        verbose_name=_("also answered"),
+        blank=True,
+        related_name="opted_in_responses",
+        help_text=_("Instruments the State is not party to but chose to answer for."),
+    )
+    submitted_at = models.DateTimeField(
+        _("submitted at"), null=True, blank=True, help_text=_("Last submission.")
+    )
+    submitted_by = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The focal point who submitted."),
+    )
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["questionnaire", "country__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "country"], name="response_one_per_state"),
+            models.CheckConstraint(
+                condition=Q(status__in=["not_started", "in_progress"]) | Q(submitted_at__isnull=False),
+                name="response_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country} · {self.questionnaire.code}"
+
+    def get_absolute_url(self):
+        return reverse("surveys:response_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE_STATUSES
+
+
+class Answer(models.Model):
+    """The current answer to one question. `version` grows with every change, so that a save based on
+    an older version is detected instead of silently overwriting a newer one."""
+
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
+    )
+    value = models.JSONField(
+        _("value"), null=True, blank=True, help_text=_("Shape depends on the question kind.")
+    )
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("Language the text of the answer is written in.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, help_text=_("Grows with every change."))
+    updated_at = models.DateTimeField(_("updated at"), help_text=_("Last change."))
+    updated_by = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text=_("Who changed it last."),
+    )
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_one_per_question"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="answer_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.response} · {self.question.code} v{self.version}"
+
+
+class AnswerRevision(models.Model):
+    """Append-only history of an answer: every saved value, who saved it, when, from where and how."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Form")
+        AUTOSAVE = "autosave", _("Automatic save")
+        SPREADSHEET = "spreadsheet", _("Spreadsheet upload")
+        RESTORE = "restore", _("Restored from history")
+        REUSE = "reuse", _("Reused answer")
+
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    version = models.PositiveIntegerField(
+        _("version"), help_text=_("The answer's version after this change.")
+    )
+    value = models.JSONField(_("value"), null=True, blank=True, help_text=_("The value saved."))
+    language = models.CharField(_("language"), max_length=8, blank=True, help_text=_("Language of the text."))
+    source = models.CharField(
+        _("how"), max_length=16, choices=Source.choices, help_text=_("Where it came from.")
+    )
+    changed_at = models.DateTimeField(_("when"), help_text=_("When it was saved."))
+    changed_by = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text=_("Who saved it."),
+    )
+    ip_address = models.GenericIPAddressField(
+        _("address"), null=True, blank=True, help_text=_("Client address.")
+    )
+
+    class Meta:
+        verbose_name = _("answer revision")
+        verbose_name_plural = _("answer revisions")
+        ordering = ["answer", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "version"], name="revision_unique_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.answer_id} v{self.version}"
+
+
+def attachment_path(instance, filename):
+    # Stored under MEDIA_ROOT, never under the static root, and only served through a permission check.
+    return f"attachments/{instance.answer.response.country.iso2}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, max_length=255, help_text=_("Stored privately.")
+    )
+    original_name = models.CharField(_("file name"), max_length=255, help_text=_("As uploaded."))
+    content_type = models.CharField(_("type"), max_length=100, help_text=_("Detected from the content."))
+    size = models.PositiveBigIntegerField(_("size"), help_text=_("In bytes."))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, help_text=_("Checksum of the content."))
+    uploaded_at = models.DateTimeField(_("uploaded at"), help_text=_("When it was uploaded."))
+    uploaded_by = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text=_("Who uploaded it."),
+    )
+    removed_at = models.DateTimeField(
+        _("removed at"), null=True, blank=True, help_text=_("Kept for the history.")
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Comment(TimeStampedModel):
+    """A message in the thread about one answer, between reviewers and the State's people."""
+
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="comments"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="comments"
+    )
+    author = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="comments",
+        help_text=_("Who wrote it."),
+    )
+    body = models.TextField(_("message"), help_text=_("The text of the comment."))
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("Language it is written in.")
+    )
+    resolved_at = models.DateTimeField(
+        _("resolved at"), null=True, blank=True, help_text=_("When it was closed.")
+    )
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.response} · {self.question.code}"

@@ -17,3 +17,30 @@ def can_read(user: User, questionnaire: Questionnaire) -> bool:
     if questionnaire.status == Questionnaire.Status.DRAFT:
         return user.role in (Role.ADMINISTRATOR, Role.REVIEWER)
     return True
+
+
+def can_view_response(user: User, response) -> bool:
+    """A State's response is for its own people and the Secretariat."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role in (Role.REVIEWER, Role.ADMINISTRATOR):
+        return True
+    return user.role in (Role.FOCAL_POINT, Role.CONTRIBUTOR) and user.country_id == response.country_id
+
+
+def can_edit_response(user: User, response) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in (Role.FOCAL_POINT, Role.CONTRIBUTOR)
+        and user.country_id == response.country_id
+        and response.is_editable
+    )
+
+
+def can_submit(user: User, response) -> bool:
+    return can_edit_response(user, response) and user.role == Role.FOCAL_POINT
+
+
+def can_restore(user: User, response) -> bool:
+    return can_submit(user, response)

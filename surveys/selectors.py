@@ -1,10 +1,26 @@
 """Reads for questionnaires. Each page gets everything it shows in a fixed number of queries."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Prefetch, QuerySet
 
-from portal.models import SECRETARIAT_ROLES, User
+from portal.models import SECRETARIAT_ROLES, Role, User
 
-from .models import Choice, Condition, CrossReference, Instrument, Question, Questionnaire, Section
+from .models import (
+    Answer,
+    Attachment,
+    Choice,
+    Comment,
+    Condition,
+    CrossReference,
+    Instrument,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+)
+from .structure import Structure, structure_for
+from .values import is_answered, visible_question_ids
 
 
 def questionnaires_visible_to(user: User) -> QuerySet[Questionnaire]:
@@ -59,3 +75,148 @@ def instrument_reading(
         .order_by("position")
     )
     return [section for section in sections if section.shown_questions]
+
+
+# --- Filling ------------------------------------------------------------------------------------------------
+
+
+def responses_visible_to(user: User) -> QuerySet[Response]:
+    """Scoped by State before anything else: national users see their own State's responses only."""
+    responses = Response.objects.select_related("questionnaire", "country")
+    if user.role in SECRETARIAT_ROLES:
+        return responses
+    if user.role in (Role.FOCAL_POINT, Role.CONTRIBUTOR):
+        return responses.filter(country_id=user.country_id)
+    return responses.none()
+
+
+@dataclass
+class SectionProgress:
+    section: Section
+    in_scope: bool
+    shown: int = 0
+    answered: int = 0
+    required_missing: int = 0
+    open_comments: int = 0
+
+    @property
+    def percent(self):
+        return round(100 * self.answered / self.shown) if self.shown else 100
+
+
+@dataclass
+class ResponseState:
+    response: Response
+    structure: Structure
+    scope: set[int]
+    answers: dict[int, Answer]
+    values: dict[int, object]
+    visible: set[int]
+    open_comments: dict[int, int]
+    progress: list[SectionProgress] = field(default_factory=list)
+
+    @property
+    def shown_total(self):
+        return sum(p.shown for p in self.progress if p.in_scope)
+
+    @property
+    def answered_total(self):
+        return sum(p.answered for p in self.progress if p.in_scope)
+
+    @property
+    def percent(self):
+        return round(100 * self.answered_total / self.shown_total) if self.shown_total else 0
+
+    @property
+    def missing(self) -> list[Question]:
+        sections = {s.pk: s for s in self.structure.sections}
+        return [
+            q
+            for q in self.structure.questions
+            if q.required
+            and q.pk in self.visible
+            and sections[q.section_id].instrument_id in self.scope
+            and not is_answered(q.kind, self.values.get(q.pk))
+        ]
+
+
+def response_state(response: Response) -> ResponseState:
+    """Everything the response pages show about where the State stands, in a fixed number of queries."""
+    from .services.answers import response_scope
+
+    structure = structure_for(response.questionnaire)
+    scope = response_scope(response, structure)
+    answers = {
+        a.question_id: a for a in Answer.objects.filter(response=response).select_related("updated_by")
+    }
+    values = {qid: a.value for qid, a in answers.items()}
+    visible = visible_question_ids(structure, values)
+    open_comments = dict(
+        Comment.objects.filter(response=response, resolved_at__isnull=True)
+        .values("question_id")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "n")
+    )
+    state = ResponseState(response, structure, scope, answers, values, visible, open_comments)
+    for section in structure.sections:
+        progress = SectionProgress(section=section, in_scope=section.instrument_id in scope)
+        for question in structure.by_section.get(section.pk, []):
+            if question.pk not in visible:
+                continue
+            progress.shown += 1
+            progress.open_comments += open_comments.get(question.pk, 0)
+            if is_answered(question.kind, values.get(question.pk)):
+                progress.answered += 1
+            elif question.required:
+                progress.required_missing += 1
+        state.progress.append(progress)
+    return state
+
+
+def reuse_offers(state: ResponseState, questions: list[Question]) -> dict[int, list[dict]]:
+    """Answers that could serve for each question: the same question of a cross-referenced provision in
+    this response, and the State's accepted answer to the question it continues in the earlier version."""
+    structure = state.structure
+    provision_codes = {q.provision_id: q.provision.code for q in structure.questions if q.provision_id}
+    offers: dict[int, list[dict]] = {}
+    previous_values = {}
+    previous = state.response.questionnaire.previous_id
+    if previous and any(q.continues_id for q in questions):
+        previous_values = dict(
+            Answer.objects.filter(
+                response__questionnaire_id=previous,
+                response__country_id=state.response.country_id,
+                response__status=Response.Status.ACCEPTED,
+                question_id__in=[q.continues_id for q in questions if q.continues_id],
+            ).values_list("question_id", "value")
+        )
+    for question in questions:
+        if is_answered(question.kind, state.values.get(question.pk)):
+            continue
+        found = []
+        if question.provision_id:
+            suffix = question.code.rsplit("-", 1)[-1]
+            for related in structure.related_provisions.get(question.provision_id, []):
+                other = structure.by_code.get(f"{provision_codes.get(related)}-{suffix}")
+                if (
+                    other is not None
+                    and other.kind == question.kind
+                    and is_answered(other.kind, state.values.get(other.pk))
+                ):
+                    found.append({"kind": "crossref", "question": other, "value": state.values[other.pk]})
+        if question.continues_id and is_answered(question.kind, previous_values.get(question.continues_id)):
+            found.append(
+                {"kind": "previous", "question": None, "value": previous_values[question.continues_id]}
+            )
+        if found:
+            offers[question.pk] = found
+    return offers
+
+
+def section_attachments(response: Response, question_ids) -> dict[int, list[Attachment]]:
+    result: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(
+        answer__response=response, answer__question_id__in=question_ids, removed_at__isnull=True
+    ).select_related("answer"):
+        result.setdefault(attachment.answer.question_id, []).append(attachment)
+    return result

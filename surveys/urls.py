@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import views, views_responses
 
 app_name = "surveys"
 
-urlpatterns = [
+questionnaire_urls = [
     path("", views.questionnaire_list, name="questionnaire_list"),
     path("import/", views.questionnaire_import, name="questionnaire_import"),
     path("<slug:code>/", views.questionnaire_detail, name="questionnaire_detail"),
@@ -12,4 +12,36 @@ urlpatterns = [
     path("<slug:code>/copy/", views.questionnaire_copy, name="questionnaire_copy"),
     path("<slug:code>/publish/", views.questionnaire_publish, name="questionnaire_publish"),
     path("<slug:code>/<str:instrument>/", views.instrument_read, name="instrument_read"),
+]
+
+response_urls = [
+    path("", views_responses.response_list, name="response_list"),
+    path("<int:pk>/", views_responses.response_detail, name="response_detail"),
+    path("<int:pk>/scope/", views_responses.response_scope, name="response_scope"),
+    path("<int:pk>/submit/", views_responses.response_submit, name="response_submit"),
+    path("<int:pk>/submitted/", views_responses.response_submitted, name="response_submitted"),
+    path("<int:pk>/sections/<str:section_code>/", views_responses.section_form, name="section_form"),
+    path(
+        "<int:pk>/answers/<str:question_code>/save/", views_responses.answer_autosave, name="answer_autosave"
+    ),
+    path(
+        "<int:pk>/answers/<str:question_code>/history/", views_responses.answer_history, name="answer_history"
+    ),
+    path(
+        "<int:pk>/answers/<str:question_code>/restore/", views_responses.answer_restore, name="answer_restore"
+    ),
+    path("<int:pk>/answers/<str:question_code>/reuse/", views_responses.answer_reuse, name="answer_reuse"),
+    path(
+        "<int:pk>/files/<int:attachment_id>/", views_responses.attachment_download, name="attachment_download"
+    ),
+    path(
+        "<int:pk>/files/<int:attachment_id>/remove/",
+        views_responses.attachment_remove,
+        name="attachment_remove",
+    ),
+]
+
+urlpatterns = [
+    path("questionnaires/", include(questionnaire_urls)),
+    path("responses/", include(response_urls)),
 ]

@@ -156,3 +156,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+OMNIBUS_MAX_UPLOAD_BYTES = env.int("OMNIBUS_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+OMNIBUS_MAX_IMPORT_BYTES = env.int("OMNIBUS_MAX_IMPORT_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

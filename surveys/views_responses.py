@@ -1,0 +1,453 @@
+"""Thin views for filling in a State's response: overview, section pages, automatic saves, history,
+attachments and submission."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.audit import client_address
+from portal.models import Role
+
+from . import permissions, selectors
+from .answer_forms import AnswerForm
+from .models import (
+    AnswerRevision,
+    AssistanceKind,
+    Attachment,
+    ChallengeKind,
+    Instrument,
+    Questionnaire,
+    Response,
+)
+from .services import answers as answer_services
+from .structure import structure_for
+
+FILTERS = ("unanswered", "required", "comments")
+
+
+def _response_for(request, pk) -> Response:
+    """The response, if the user may see it; 404 otherwise (never reveal another State's data)."""
+    response = get_object_or_404(selectors.responses_visible_to(request.user), pk=pk)
+    if not permissions.can_view_response(request.user, response):
+        raise Http404
+    return response
+
+
+def _code_lists():
+    return (
+        [(k.code, k.label) for k in AssistanceKind.objects.filter(is_active=True)],
+        [(k.code, k.label) for k in ChallengeKind.objects.filter(is_active=True)],
+    )
+
+
+@login_required
+def response_list(request):
+    """A national user's way in: the published questionnaires and their State's response to each."""
+    user = request.user
+    if user.role in (Role.FOCAL_POINT, Role.CONTRIBUTOR):
+        if request.method == "POST":
+            questionnaire = get_object_or_404(Questionnaire, code=request.POST.get("questionnaire"))
+            try:
+                response = answer_services.response_for(country=user.country, questionnaire=questionnaire)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("surveys:response_list")
+            return redirect(response)
+    elif user.role not in (Role.REVIEWER, Role.ADMINISTRATOR):
+        raise PermissionDenied
+    responses = (
+        {r.questionnaire_id: r for r in selectors.responses_visible_to(user)} if user.country_id else {}
+    )
+    published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+    return render(
+        request,
+        "surveys/response_list.html",
+        {
+            "published": [(q, responses.get(q.pk)) for q in published],
+            "all_responses": selectors.responses_visible_to(user) if user.is_secretariat else None,
+        },
+    )
+
+
+@login_required
+def response_detail(request, pk):
+    response = _response_for(request, pk)
+    answer_services.response_open(response=response, by=request.user, ip_address=client_address(request))
+    state = selectors.response_state(response)
+    party = {p.treaty for p in response.country.participations.all() if p.status == "party"}
+    instruments = [
+        {"instrument": i, "party": i.code in party, "in_scope": i.pk in state.scope}
+        for i in Instrument.objects.filter(sections__questionnaire=response.questionnaire).distinct()
+    ]
+    return render(
+        request,
+        "surveys/response_detail.html",
+        {
+            "response": response,
+            "state": state,
+            "instruments": instruments,
+            "can_edit": permissions.can_edit_response(request.user, response),
+            "can_submit": permissions.can_submit(request.user, response),
+        },
+    )
+
+
+def _section_forms(request, response, state, section, code_lists, data=None, files=None):
+    questions = state.structure.by_section.get(section.pk, [])
+    forms = []
+    for question in questions:
+        forms.append(
+            AnswerForm(
+                data,
+                files,
+                question=question,
+                answer=state.answers.get(question.pk),
+                code_lists=code_lists,
+                language=request.LANGUAGE_CODE,
+            )
+        )
+    return forms
+
+
+@login_required
+def section_form(request, pk, section_code):
+    response = _response_for(request, pk)
+    state = selectors.response_state(response)
+    section = next((s for s in state.structure.sections if s.code == section_code), None)
+    if section is None or section.instrument_id not in state.scope:
+        raise Http404
+    can_edit = permissions.can_edit_response(request.user, response)
+    code_lists = _code_lists()
+    conflicts = {}
+    errors_found = False
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("This response can no longer be changed."))
+        forms = _section_forms(request, response, state, section, code_lists, request.POST, request.FILES)
+        saved = 0
+        for form in forms:
+            if not form.is_valid():
+                errors_found = True
+                continue
+            if not form.is_changed():
+                continue
+            try:
+                if form.cleaned_data.get("upload"):
+                    answer_services.attachment_add(
+                        response=response,
+                        question=form.question,
+                        upload=form.cleaned_data["upload"],
+                        by=request.user,
+                        ip_address=client_address(request),
+                    )
+                if form.question.kind != form.question.Kind.FILE:
+                    answer_services.answer_save(
+                        response=response,
+                        question=form.question,
+                        value=form.to_value(),
+                        base_version=form.cleaned_data["base_version"] or 0,
+                        by=request.user,
+                        language=form.language or request.LANGUAGE_CODE,
+                        ip_address=client_address(request),
+                        code_lists=([c for c, _label in code_lists[0]], [c for c, _label in code_lists[1]]),
+                    )
+                saved += 1
+            except answer_services.AnswerConflict as conflict:
+                conflicts[form.question.pk] = conflict.current
+                # Saving the page again now means "keep mine": it is based on their version.
+                form.data = form.data.copy()
+                form.data[form.add_prefix("base_version")] = str(conflict.current.version)
+            except ValidationError as error:
+                form.add_error(None, error)
+                errors_found = True
+        if not conflicts and not errors_found:
+            if saved:
+                messages.success(request, _("Your answers are saved."))
+            target = request.POST.get("next_section") or section.code
+            return redirect("surveys:section_form", pk=response.pk, section_code=target)
+        # Keep everything typed; show what went wrong beside each question.
+        state = selectors.response_state(response)
+        if errors_found:
+            messages.error(request, _("Some answers could not be saved. Correct the ones marked below."))
+        if conflicts:
+            messages.warning(
+                request,
+                _("Someone changed some of these answers while you were editing. Compare and choose below."),
+            )
+    else:
+        forms = _section_forms(request, response, state, section, code_lists)
+    only = request.GET.get("show", "")
+    questions = [f.question for f in forms]
+    offers = selectors.reuse_offers(state, questions) if can_edit else {}
+    attachments = selectors.section_attachments(response, [q.pk for q in questions])
+    items = []
+    for form in forms:
+        question = form.question
+        answered = question.pk in state.values and selectors.is_answered(
+            question.kind, state.values[question.pk]
+        )
+        if only == "unanswered" and answered:
+            continue
+        if only == "required" and not question.required:
+            continue
+        if only == "comments" and not state.open_comments.get(question.pk):
+            continue
+        conditions = state.structure.conditions.get(question.pk, [])
+        items.append(
+            {
+                "form": form,
+                "question": question,
+                "visible": question.pk in state.visible,
+                "answer": state.answers.get(question.pk),
+                "conflict": conflicts.get(question.pk),
+                "offers": offers.get(question.pk, []),
+                "attachments": attachments.get(question.pk, []),
+                "open_comments": state.open_comments.get(question.pk, 0),
+                "show_if": json.dumps(
+                    [
+                        {"code": state.structure.by_id[source].code, "values": values}
+                        for source, values in conditions
+                    ]
+                ),
+            }
+        )
+    in_scope = [p for p in state.progress if p.in_scope]
+    index = next(i for i, p in enumerate(in_scope) if p.section.pk == section.pk)
+    return render(
+        request,
+        "surveys/section_form.html",
+        {
+            "response": response,
+            "state": state,
+            "section": section,
+            "items": items,
+            "can_edit": can_edit,
+            "only": only,
+            "filters": FILTERS,
+            "previous_section": in_scope[index - 1].section if index > 0 else None,
+            "next_section": in_scope[index + 1].section if index + 1 < len(in_scope) else None,
+            "progress": in_scope,
+        },
+        status=409 if conflicts else (400 if errors_found else 200),
+    )
+
+
+@login_required
+@require_POST
+def answer_autosave(request, pk, question_code):
+    """Save one question from the page's JavaScript. Answers JSON: saved, conflict (409) or errors (400)."""
+    response = _response_for(request, pk)
+    if not permissions.can_edit_response(request.user, response):
+        return JsonResponse(
+            {"status": "forbidden", "message": _("This response can no longer be changed.")}, status=403
+        )
+    structure = structure_for(response.questionnaire)
+    question = structure.by_code.get(question_code)
+    if question is None:
+        raise Http404
+    from .models import Answer
+
+    form = AnswerForm(request.POST, request.FILES, question=question, answer=None, code_lists=None)
+    # Code lists are only needed to check the assistance block; everything else needs no query.
+    if question.kind == question.Kind.ASSISTANCE:
+        code_lists = _code_lists()
+        form = AnswerForm(request.POST, request.FILES, question=question, code_lists=code_lists)
+    if not form.is_valid():
+        return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
+    try:
+        answer = answer_services.answer_save(
+            response=response,
+            question=question,
+            value=form.to_value(),
+            base_version=form.cleaned_data["base_version"] or 0,
+            by=request.user,
+            language=form.language or request.LANGUAGE_CODE,
+            source=AnswerRevision.Source.AUTOSAVE,
+            ip_address=client_address(request),
+            code_lists=([c for c, _l in form.assistance_kinds], [c for c, _l in form.challenge_kinds]),
+        )
+    except answer_services.AnswerConflict as conflict:
+        current: Answer = conflict.current
+        return JsonResponse(
+            {
+                "status": "conflict",
+                "version": current.version,
+                "by": str(current.updated_by) if current.updated_by_id else "",
+                "at": current.updated_at.isoformat(),
+                "theirs": render_to_string(
+                    "surveys/_answer_value.html", {"question": question, "value": current.value}
+                ),
+            },
+            status=409,
+        )
+    except ValidationError as error:
+        return JsonResponse(
+            {"status": "invalid", "errors": {"__all__": [{"message": m} for m in error.messages]}}, status=400
+        )
+    return JsonResponse({"status": "saved", "version": answer.version, "at": answer.updated_at.isoformat()})
+
+
+@login_required
+def answer_history(request, pk, question_code):
+    response = _response_for(request, pk)
+    structure = structure_for(response.questionnaire)
+    question = structure.by_code.get(question_code)
+    if question is None:
+        raise Http404
+    answer = response.answers.filter(question=question).first()
+    revisions = answer.revisions.select_related("changed_by") if answer else []
+    return render(
+        request,
+        "surveys/answer_history.html",
+        {
+            "response": response,
+            "question": question,
+            "answer": answer,
+            "revisions": revisions,
+            "can_restore": permissions.can_restore(request.user, response),
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer_restore(request, pk, question_code):
+    response = _response_for(request, pk)
+    answer = get_object_or_404(response.answers.select_related("question"), question__code=question_code)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        answer_services.answer_restore(
+            answer=answer, version=version, by=request.user, ip_address=client_address(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Version %(version)s is restored.") % {"version": version})
+    return redirect("surveys:answer_history", pk=response.pk, question_code=question_code)
+
+
+@login_required
+@require_POST
+def answer_reuse(request, pk, question_code):
+    """Copy an answer given elsewhere (a cross-referenced provision, or the earlier version) into this one."""
+    response = _response_for(request, pk)
+    state = selectors.response_state(response)
+    question = state.structure.by_code.get(question_code)
+    if question is None:
+        raise Http404
+    offers = selectors.reuse_offers(state, [question]).get(question.pk, [])
+    index = request.POST.get("offer", "")
+    if not index.isdigit() or int(index) >= len(offers):
+        raise Http404
+    offer = offers[int(index)]
+    answer = state.answers.get(question.pk)
+    try:
+        answer_services.answer_save(
+            response=response,
+            question=question,
+            value=offer["value"],
+            base_version=answer.version if answer else 0,
+            by=request.user,
+            language=request.LANGUAGE_CODE,
+            source=AnswerRevision.Source.REUSE,
+            ip_address=client_address(request),
+        )
+    except (ValidationError, answer_services.AnswerConflict):
+        messages.error(request, _("The answer could not be reused; it changed meanwhile. Try again."))
+    else:
+        messages.success(request, _("The answer was copied. Check it and adapt it if needed."))
+    return redirect(
+        reverse("surveys:section_form", kwargs={"pk": response.pk, "section_code": question.section.code})
+        + f"#q-{question.code}"
+    )
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    response = _response_for(request, pk)
+    attachment = get_object_or_404(
+        Attachment, pk=attachment_id, answer__response=response, removed_at__isnull=True
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, attachment_id):
+    response = _response_for(request, pk)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("answer__question"),
+        pk=attachment_id,
+        answer__response=response,
+        removed_at__isnull=True,
+    )
+    answer_services.attachment_remove(
+        attachment=attachment, by=request.user, ip_address=client_address(request)
+    )
+    messages.success(request, _("The file %(name)s was removed.") % {"name": attachment.original_name})
+    return redirect(
+        reverse(
+            "surveys:section_form",
+            kwargs={"pk": response.pk, "section_code": attachment.answer.question.section.code},
+        )
+    )
+
+
+@login_required
+@require_POST
+def response_scope(request, pk):
+    response = _response_for(request, pk)
+    instrument = get_object_or_404(Instrument, code=request.POST.get("instrument", ""))
+    try:
+        answer_services.response_opt_in(
+            response=response,
+            instrument=instrument,
+            by=request.user,
+            include=request.POST.get("include") == "1",
+        )
+    except PermissionDenied:
+        raise
+    return redirect(response)
+
+
+@login_required
+def response_submit(request, pk):
+    response = _response_for(request, pk)
+    if not permissions.can_submit(request.user, response):
+        raise PermissionDenied(_("Only the State's focal point submits the response."))
+    state = selectors.response_state(response)
+    if request.method == "POST":
+        try:
+            answer_services.response_submit(
+                response=response,
+                by=request.user,
+                structure=state.structure,
+                ip_address=client_address(request),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect("surveys:response_submitted", pk=response.pk)
+    return render(request, "surveys/response_submit.html", {"response": response, "state": state})
+
+
+@login_required
+def response_submitted(request, pk):
+    response = _response_for(request, pk)
+    return render(request, "surveys/response_submitted.html", {"response": response})
