@@ -38,8 +38,17 @@ def can_edit_response(user: User, response) -> bool:
     )
 
 
+def is_focal_point_of(user: User, response) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.FOCAL_POINT
+        and user.country_id == response.country_id
+    )
+
+
 def can_submit(user: User, response) -> bool:
-    return can_edit_response(user, response) and user.role == Role.FOCAL_POINT
+    return is_focal_point_of(user, response) and response.is_editable
 
 
 def can_restore(user: User, response) -> bool:

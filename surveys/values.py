@@ -83,9 +83,15 @@ def value_errors(question: Question, value, *, assistance_kinds=(), challenge_ki
         if not number.is_finite():
             return [_("Enter a number.")]
         if question.min_value is not None and number < question.min_value:
-            return [_("Enter a number of at least %(min)s.") % {"min": question.min_value.normalize()}]
+            return [
+                _("Enter a number of at least %(min)s.")
+                % {"min": format(Decimal(question.min_value).normalize(), "f")}
+            ]
         if question.max_value is not None and number > question.max_value:
-            return [_("Enter a number of at most %(max)s.") % {"max": question.max_value.normalize()}]
+            return [
+                _("Enter a number of at most %(max)s.")
+                % {"max": format(Decimal(question.max_value).normalize(), "f")}
+            ]
     elif kind == Kind.DATE:
         if value != "" and (not isinstance(value, str) or parse_date(value) is None):
             return [_("Enter a valid date.")]

@@ -6,6 +6,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -134,6 +135,8 @@ def section_form(request, pk, section_code):
         forms = _section_forms(request, response, state, section, code_lists, request.POST, request.FILES)
         saved = 0
         for form in forms:
+            if form.add_prefix("base_version") not in request.POST:
+                continue  # not on the page that was posted (a filtered view shows only some questions)
             if not form.is_valid():
                 errors_found = True
                 continue
@@ -243,39 +246,62 @@ def section_form(request, pk, section_code):
 @login_required
 @require_POST
 def answer_autosave(request, pk, question_code):
-    """Save one question from the page's JavaScript. Answers JSON: saved, conflict (409) or errors (400)."""
-    response = _response_for(request, pk)
-    if not permissions.can_edit_response(request.user, response):
+    """Save one question from the page's JavaScript. Answers JSON: saved, conflict (409) or errors (400).
+
+    The response row is read with a lock in the same query that checks who may see it, so the whole
+    save costs a fixed handful of queries; nothing is raised inside the transaction block (see
+    `answer_save`), the outcome is turned into a reply after it.
+    """
+    outcome = {}
+    with transaction.atomic(savepoint=False):
+        response = (
+            selectors.responses_visible_to(request.user).select_for_update(of=("self",)).filter(pk=pk).first()
+        )
+        question = None
+        if response is not None and permissions.can_view_response(request.user, response):
+            question = structure_for(response.questionnaire).by_code.get(question_code)
+        if question is None:
+            outcome["status"] = 404
+        elif not permissions.can_edit_response(request.user, response):
+            outcome["status"] = 403
+        else:
+            code_lists = _code_lists() if question.kind == question.Kind.ASSISTANCE else None
+            form = AnswerForm(request.POST, question=question, code_lists=code_lists)
+            if not form.is_valid():
+                outcome.update(status=400, errors=form.errors.get_json_data())
+            else:
+                try:
+                    outcome["answer"] = answer_services.answer_save(
+                        response=response,
+                        question=question,
+                        value=form.to_value(),
+                        base_version=form.cleaned_data["base_version"] or 0,
+                        by=request.user,
+                        language=form.language or request.LANGUAGE_CODE,
+                        source=AnswerRevision.Source.AUTOSAVE,
+                        ip_address=client_address(request),
+                        response_locked=True,
+                        code_lists=(
+                            [c for c, _l in form.assistance_kinds],
+                            [c for c, _l in form.challenge_kinds],
+                        ),
+                    )
+                    outcome["status"] = 200
+                except answer_services.AnswerConflict as conflict:
+                    outcome.update(status=409, current=conflict.current)
+                except ValidationError as error:
+                    outcome.update(status=400, errors={"__all__": [{"message": m} for m in error.messages]})
+    status = outcome["status"]
+    if status == 404:
+        raise Http404
+    if status == 403:
         return JsonResponse(
             {"status": "forbidden", "message": _("This response can no longer be changed.")}, status=403
         )
-    structure = structure_for(response.questionnaire)
-    question = structure.by_code.get(question_code)
-    if question is None:
-        raise Http404
-    from .models import Answer
-
-    form = AnswerForm(request.POST, request.FILES, question=question, answer=None, code_lists=None)
-    # Code lists are only needed to check the assistance block; everything else needs no query.
-    if question.kind == question.Kind.ASSISTANCE:
-        code_lists = _code_lists()
-        form = AnswerForm(request.POST, request.FILES, question=question, code_lists=code_lists)
-    if not form.is_valid():
-        return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
-    try:
-        answer = answer_services.answer_save(
-            response=response,
-            question=question,
-            value=form.to_value(),
-            base_version=form.cleaned_data["base_version"] or 0,
-            by=request.user,
-            language=form.language or request.LANGUAGE_CODE,
-            source=AnswerRevision.Source.AUTOSAVE,
-            ip_address=client_address(request),
-            code_lists=([c for c, _l in form.assistance_kinds], [c for c, _l in form.challenge_kinds]),
-        )
-    except answer_services.AnswerConflict as conflict:
-        current: Answer = conflict.current
+    if status == 400:
+        return JsonResponse({"status": "invalid", "errors": outcome["errors"]}, status=400)
+    if status == 409:
+        current = outcome["current"]
         return JsonResponse(
             {
                 "status": "conflict",
@@ -288,10 +314,7 @@ def answer_autosave(request, pk, question_code):
             },
             status=409,
         )
-    except ValidationError as error:
-        return JsonResponse(
-            {"status": "invalid", "errors": {"__all__": [{"message": m} for m in error.messages]}}, status=400
-        )
+    answer = outcome["answer"]
     return JsonResponse({"status": "saved", "version": answer.version, "at": answer.updated_at.isoformat()})
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -121,14 +121,15 @@ def answer_save(
     source: str = AnswerRevision.Source.FORM,
     ip_address: str | None = None,
     code_lists: tuple[list[str], list[str]] | None = None,
+    response_locked: bool = False,
 ) -> Answer:
     """Save one answer if it is based on the current version; otherwise raise `AnswerConflict`.
 
     `base_version` is the version the person's page showed (0 when there was no answer yet). Saving
-    the value already stored changes nothing and is never a conflict.
+    the value already stored changes nothing and is never a conflict. The response row is locked for
+    the save, so that a submission cannot slip in between the check and the write; a caller that
+    already holds that lock (and a fresh `response`) says so with `response_locked`.
     """
-    if not permissions.can_edit_response(by, response):
-        raise PermissionDenied(_("You may not change this response."))
     if question.questionnaire_id != response.questionnaire_id:
         raise ValidationError(_("This question is not part of this questionnaire."))
     if question.kind == Question.Kind.ASSISTANCE:
@@ -141,32 +142,39 @@ def answer_save(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
+    conflict = refused = None
     with transaction.atomic(savepoint=False):
-        current = Answer.objects.select_for_update().filter(response=response, question=question).first()
-        if current is None:
-            if base_version:
-                # The page showed an answer that no longer exists: only possible after a restore of the
-                # whole database; treat as a fresh answer.
-                base_version = 0
-            try:
-                with transaction.atomic():
-                    answer = Answer.objects.create(
-                        response=response,
-                        question=question,
-                        value=value,
-                        language=language,
-                        version=1,
-                        updated_at=now,
-                        updated_by=by,
-                    )
-            except IntegrityError:
-                # Someone else created it a moment ago.
-                raise AnswerConflict(Answer.objects.get(response=response, question=question)) from None
+        # Nothing is raised inside this block: with savepoint=False an exception would spoil an
+        # enclosing transaction; the outcome is raised once the block is left.
+        if not response_locked:
+            response.status = (
+                Response.objects.select_for_update()
+                .filter(pk=response.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+        current = None
+        if not permissions.can_edit_response(by, response):
+            refused = True
         else:
-            if current.value == value:
-                return current
-            if current.version != base_version:
-                raise AnswerConflict(current)
+            current = Answer.objects.select_for_update().filter(response=response, question=question).first()
+        if refused:
+            answer = None
+        elif current is None:
+            answer = Answer.objects.create(
+                response=response,
+                question=question,
+                value=value,
+                language=language,
+                version=1,
+                updated_at=now,
+                updated_by=by,
+            )
+        elif current.value == value:
+            return current
+        elif current.version != base_version:
+            conflict, answer = current, None
+        else:
             current.value = value
             current.language = language
             current.version += 1
@@ -174,16 +182,21 @@ def answer_save(
             current.updated_by = by
             current.save(update_fields=["value", "language", "version", "updated_at", "updated_by"])
             answer = current
-        AnswerRevision.objects.create(
-            answer=answer,
-            version=answer.version,
-            value=value,
-            language=language,
-            source=source,
-            changed_at=now,
-            changed_by=by,
-            ip_address=ip_address,
-        )
+        if answer is not None:
+            AnswerRevision.objects.create(
+                answer=answer,
+                version=answer.version,
+                value=value,
+                language=language,
+                source=source,
+                changed_at=now,
+                changed_by=by,
+                ip_address=ip_address,
+            )
+    if refused:
+        raise PermissionDenied(_("You may not change this response."))
+    if conflict is not None:
+        raise AnswerConflict(conflict)
     return answer
 
 
@@ -369,7 +382,7 @@ def response_missing(*, structure, values: dict[int, object], scope: set[int]) -
 
 def response_submit(*, response: Response, by: User, structure, ip_address: str | None = None) -> Response:
     """Submit (or resubmit) a complete response. Only the focal point; the response is then locked."""
-    if not permissions.can_submit(by, response):
+    if not permissions.is_focal_point_of(by, response):
         raise PermissionDenied(_("Only the State's focal point submits the response."))
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)

@@ -24,3 +24,9 @@ def code_list_labels(kind, codes):
 @register.filter
 def is_choice_kind(question):
     return question.kind in Question.CHOICE_KINDS
+
+
+@register.filter
+def is_blank(value):
+    """No answer at all: nothing, an empty text or an empty list."""
+    return value is None or value == "" or value == []

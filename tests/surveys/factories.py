@@ -1,6 +1,16 @@
 import factory
 
-from surveys.models import Article, Choice, Instrument, Provision, Question, Questionnaire, Section
+from surveys.models import (
+    Article,
+    Choice,
+    Condition,
+    Instrument,
+    Provision,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+)
 
 
 class InstrumentFactory(factory.django.DjangoModelFactory):
@@ -82,3 +92,36 @@ def compliance_question(**kwargs):
     for position, (value, label) in enumerate((("yes", "Yes"), ("partial", "Yes, in part"), ("no", "No"))):
         ChoiceFactory(question=question, value=value, label_en=label, position=position)
     return question
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    country = factory.SubFactory("tests.factories.CountryFactory")
+
+
+def published_questionnaire(
+    *, questions: int = 4, instrument_code: str = "UNTOC", kinds=None
+) -> Questionnaire:
+    """A published version with one section of `questions` compliance questions (or the given kinds),
+    each non-compliance question shown only when the first question is answered "no" or "partial"."""
+    from django.utils import timezone
+
+    questionnaire = QuestionnaireFactory(status=Questionnaire.Status.PUBLISHED, published_at=timezone.now())
+    section = SectionFactory(questionnaire=questionnaire, instrument=InstrumentFactory(code=instrument_code))
+    kinds = kinds or [Question.Kind.COMPLIANCE] * questions
+    first = None
+    for position, kind in enumerate(kinds):
+        if kind == Question.Kind.COMPLIANCE:
+            question = compliance_question(section=section, position=position, required=True)
+        else:
+            question = QuestionFactory(section=section, position=position, kind=kind)
+            if kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE):
+                for value in ("a", "b", "c"):
+                    ChoiceFactory(question=question, value=value, label_en=value.upper())
+            if first is not None:
+                Condition.objects.create(question=question, depends_on=first, values=["partial", "no"])
+        first = first or (question if kind == Question.Kind.COMPLIANCE else None)
+    return questionnaire
