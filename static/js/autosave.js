@@ -13,7 +13,13 @@
   const responseId = form.dataset.response;
   const statusBox = document.querySelector("[data-save-status]");
   const template = document.getElementById("autosave-messages");
-  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const formToken = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  // Signing in again (for instance in another tab after the session expired) rotates the token: read
+  // the cookie at each request so that waiting saves go through afterwards.
+  const csrf = () => {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : formToken;
+  };
   const DEBOUNCE_MS = 1500;
   const pending = new Map(); // code -> timer
   const inFlight = new Set();
@@ -204,7 +210,7 @@
         body,
         credentials: "same-origin",
         redirect: "manual",
-        headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch", Accept: "application/json" },
+        headers: { "X-CSRFToken": csrf(), "X-Requested-With": "fetch", Accept: "application/json" },
       });
       if (response.type === "opaqueredirect" || response.status === 401) {
         result = { kind: "expired" };

@@ -27,14 +27,56 @@ def browser():
         browser.close()
 
 
+class ConsoleWatch:
+    """Collects console and page errors of every page it watches; a test may declare the ones it expects
+    (e.g. the 409 of a conflict it provokes on purpose)."""
+
+    def __init__(self):
+        self.errors = []
+        self.expected = []
+
+    def watch(self, page):
+        page.on(
+            "console", lambda message: self.errors.append(message.text) if message.type == "error" else None
+        )
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        return page
+
+    def unexpected(self):
+        return [e for e in self.errors if not any(fragment in e for fragment in self.expected)]
+
+
 @pytest.fixture
-def page(browser, live_server):
+def console():
+    watch = ConsoleWatch()
+    yield watch
+    assert watch.unexpected() == [], f"browser console errors: {watch.unexpected()}"
+
+
+@pytest.fixture
+def new_page(browser, live_server, console):
+    """Opens pages in fresh browser contexts (separate people), all watched for console errors."""
+    contexts = []
+
+    def open_page(locale="en-GB"):
+        context = browser.new_context(base_url=live_server.url, locale=locale)
+        contexts.append(context)
+        return console.watch(context.new_page())
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
     """A fresh browser context per test; any console error or page error fails the test."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], f"browser console errors: {errors}"
+    return new_page()
+
+
+def sign_in(page, email, password, language="en"):
+    page.goto(f"/{language}/accounts/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/")
