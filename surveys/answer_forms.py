@@ -32,6 +32,15 @@ class AnswerForm(forms.Form):
             self.fields["language"] = forms.ChoiceField(
                 label=_("Written in"), choices=settings.LANGUAGES, required=False
             )
+        self._style_widgets()
+
+    def _style_widgets(self):
+        """Bootstrap classes on the widgets, so the page renders them directly (fast, no form layout library)."""
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+                continue
+            widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
 
     # --- fields per kind ---------------------------------------------------------------------------------
     def _add_fields(self):

@@ -140,16 +140,25 @@ class ResponseState:
         ]
 
 
-def response_state(response: Response) -> ResponseState:
-    """Everything the response pages show about where the State stands, in a fixed number of queries."""
+def response_state(response: Response, *, section: Section | None = None) -> ResponseState:
+    """Everything the response pages show about where the State stands, in a fixed number of queries.
+
+    Values of every answer are read (for progress and conditions); whole answers, with who changed
+    them, only for the questions of `section`.
+    """
     from .services.answers import response_scope
 
     structure = structure_for(response.questionnaire)
     scope = response_scope(response, structure)
-    answers = {
-        a.question_id: a for a in Answer.objects.filter(response=response).select_related("updated_by")
-    }
-    values = {qid: a.value for qid, a in answers.items()}
+    values = dict(Answer.objects.filter(response=response).values_list("question_id", "value"))
+    answers = {}
+    if section is not None:
+        answers = {
+            a.question_id: a
+            for a in Answer.objects.filter(response=response, question__section=section).select_related(
+                "updated_by"
+            )
+        }
     visible = visible_question_ids(structure, values)
     open_comments = dict(
         Comment.objects.filter(response=response, resolved_at__isnull=True)

@@ -121,9 +121,12 @@ def _section_forms(request, response, state, section, code_lists, data=None, fil
 @login_required
 def section_form(request, pk, section_code):
     response = _response_for(request, pk)
-    state = selectors.response_state(response)
-    section = next((s for s in state.structure.sections if s.code == section_code), None)
-    if section is None or section.instrument_id not in state.scope:
+    structure = structure_for(response.questionnaire)
+    section = next((s for s in structure.sections if s.code == section_code), None)
+    if section is None:
+        raise Http404
+    state = selectors.response_state(response, section=section)
+    if section.instrument_id not in state.scope:
         raise Http404
     can_edit = permissions.can_edit_response(request.user, response)
     code_lists = _code_lists()
@@ -177,7 +180,7 @@ def section_form(request, pk, section_code):
             target = request.POST.get("next_section") or section.code
             return redirect("surveys:section_form", pk=response.pk, section_code=target)
         # Keep everything typed; show what went wrong beside each question.
-        state = selectors.response_state(response)
+        state = selectors.response_state(response, section=section)
         if errors_found:
             messages.error(request, _("Some answers could not be saved. Correct the ones marked below."))
         if conflicts:
@@ -365,10 +368,10 @@ def answer_restore(request, pk, question_code):
 def answer_reuse(request, pk, question_code):
     """Copy an answer given elsewhere (a cross-referenced provision, or the earlier version) into this one."""
     response = _response_for(request, pk)
-    state = selectors.response_state(response)
-    question = state.structure.by_code.get(question_code)
+    question = structure_for(response.questionnaire).by_code.get(question_code)
     if question is None:
         raise Http404
+    state = selectors.response_state(response, section=question.section)
     offers = selectors.reuse_offers(state, [question]).get(question.pk, [])
     index = request.POST.get("offer", "")
     if not index.isdigit() or int(index) >= len(offers):
