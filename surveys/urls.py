@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_responses
+from . import views, views_offline, views_responses
 
 app_name = "surveys"
 
@@ -39,6 +39,9 @@ response_urls = [
         views_responses.attachment_remove,
         name="attachment_remove",
     ),
+    path("<int:pk>/offline/download/", views_offline.offline_download, name="offline_download"),
+    path("<int:pk>/offline/upload/", views_offline.offline_upload, name="offline_upload"),
+    path("<int:pk>/offline/apply/", views_offline.offline_apply, name="offline_apply"),
 ]
 
 urlpatterns = [

@@ -254,3 +254,50 @@ def test_contributor_of_same_state_added_later_can_fill(client, contributor):
     expert = UserFactory(role=Role.CONTRIBUTOR, country=contributor.country)
     client.force_login(expert)
     assert client.get(_section_url(response)).status_code == 200
+
+
+def test_answer_given_for_a_cross_referenced_provision_is_offered_and_reused(
+    client, contributor, shipped_questionnaire
+):
+    from surveys.models import Question
+
+    TreatyParticipationFactory(country=contributor.country, treaty="UNTOC")
+    TreatyParticipationFactory(country=contributor.country, treaty="TIP")
+    response = ResponseFactory(
+        questionnaire=shipped_questionnaire, country=contributor.country, status="in_progress"
+    )
+    source = Question.objects.get(questionnaire=shipped_questionnaire, code="UNTOC-5-1-C")
+    Answer.objects.create(response=response, question=source, value="partial", updated_at="2026-01-01T00:00Z")
+    client.force_login(contributor)
+    page = client.get(reverse("surveys:section_form", args=[response.pk, "TIP-5"]))
+    item = next(i for i in page.context["items"] if i["question"].code == "TIP-5-2-C")
+    assert [o["question"].code for o in item["offers"]] == ["UNTOC-5-1-C"]
+    client.post(reverse("surveys:answer_reuse", args=[response.pk, "TIP-5-2-C"]), {"offer": "0"})
+    reused = Answer.objects.get(response=response, question__code="TIP-5-2-C")
+    assert reused.value == "partial"
+    assert reused.revisions.get().source == "reuse"
+
+
+def test_previous_versions_accepted_answer_is_offered(client, contributor, shipped_questionnaire):
+    from surveys.services.authoring import questionnaire_copy, questionnaire_publish
+
+    TreatyParticipationFactory(country=contributor.country, treaty="UNTOC")
+    old = ResponseFactory(
+        questionnaire=shipped_questionnaire,
+        country=contributor.country,
+        status="accepted",
+        submitted_at="2026-01-01T00:00Z",
+    )
+    Answer.objects.create(
+        response=old,
+        question=shipped_questionnaire.questions.get(code="UNTOC-6-1-C"),
+        value="yes",
+        updated_at="2026-01-01T00:00Z",
+    )
+    new_version = questionnaire_copy(by=None, source=shipped_questionnaire, code="omnibus-2028")
+    questionnaire_publish(by=None, questionnaire=new_version)
+    response = ResponseFactory(questionnaire=new_version, country=contributor.country, status="in_progress")
+    client.force_login(contributor)
+    page = client.get(reverse("surveys:section_form", args=[response.pk, "UNTOC-6"]))
+    item = next(i for i in page.context["items"] if i["question"].code == "UNTOC-6-1-C")
+    assert [(o["kind"], o["value"]) for o in item["offers"]] == [("previous", "yes")]
