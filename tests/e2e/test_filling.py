@@ -108,3 +108,59 @@ def test_typed_text_survives_an_expired_session(new_page, console, response, con
     _saved(page)
     value = Answer.objects.get(question__code="UNTOC-5-1-TA").value
     assert value["details"] == "Training for prosecutors on financial investigations"
+
+
+def test_spreadsheet_round_trip_changes_exactly_the_answers_edited_offline(
+    page, response, focal_point, password, tmp_path
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from surveys.services import offline
+
+    question = response.questionnaire.questions
+    Answer.objects.create(
+        response=response,
+        question=question.get(code="UNTOC-5-1-C"),
+        value="yes",
+        updated_at="2026-01-01T00:00Z",
+    )
+    Answer.objects.create(
+        response=response,
+        question=question.get(code="UNTOC-6-1-C"),
+        value="no",
+        updated_at="2026-01-01T00:00Z",
+    )
+    before = dict(Answer.objects.filter(response=response).values_list("question__code", "value"))
+    sign_in(page, focal_point.email, password, "fr")
+    page.goto(f"/fr/responses/{response.pk}/")
+    with page.expect_download() as download_info:
+        page.locator("form[action$='/offline/download/'] button[type=submit]").click()
+    path = tmp_path / "offline.xlsx"
+    download_info.value.save_as(path)
+
+    # Offline, in French: two answers changed, nothing else.
+    workbook = load_workbook(path)
+    edits = {"UNTOC-5-1-C": "Oui, en partie", "UNTOC-6-1-E": "Trois condamnations en 2025."}
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            if row[0].value in edits:
+                sheet.cell(row=row[0].row, column=offline.ANSWER, value=edits[row[0].value])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    edited = tmp_path / "edited.xlsx"
+    edited.write_bytes(buffer.getvalue())
+
+    page.goto(f"/fr/responses/{response.pk}/offline/upload/")
+    page.locator("input[type=file]").set_input_files(edited)
+    page.locator("main form[enctype] button[type=submit]").click()
+    rows = page.locator("main table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("main table")).to_contain_text("Trois condamnations en 2025.")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(rf"/fr/responses/{response.pk}/$"))
+
+    after = dict(Answer.objects.filter(response=response).values_list("question__code", "value"))
+    assert after == {**before, "UNTOC-5-1-C": "partial", "UNTOC-6-1-E": "Trois condamnations en 2025."}
+    assert Answer.objects.get(response=response, question__code="UNTOC-6-1-C").version == 1
