@@ -51,7 +51,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 
 # For developers: refresh the catalogues after changing strings, then translate and commit the .po files.
 messages: $(STAMPS)/python
-	$(PY) manage.py makemessages --all --no-location --no-obsolete --ignore .venv --ignore node_modules --ignore staticfiles --ignore tests
+	$(PY) manage.py makemessages --all --no-location --no-obsolete --ignore .venv --ignore node_modules --ignore staticfiles --ignore tests --ignore bench
 
 # For developers: pin the exact versions after changing dependencies in pyproject.toml.
 lock:
