@@ -45,6 +45,18 @@ NAV_ITEMS = [
         ),
     ),
     NavItem(
+        _("Review"),
+        "surveys:review_home",
+        (Role.REVIEWER, Role.ADMINISTRATOR),
+        _("Where every State stands: submissions to review, clarifications, acceptance."),
+    ),
+    NavItem(
+        _("Audit trail"),
+        "surveys:audit_trail",
+        (Role.REVIEWER, Role.ADMINISTRATOR),
+        _("Every change: who, when, what, from where."),
+    ),
+    NavItem(
         _("Team"),
         "portal:team",
         (Role.FOCAL_POINT, Role.ADMINISTRATOR),

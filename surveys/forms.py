@@ -2,7 +2,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import ObligationLevel, Theme
+from portal.models import Country, RegionalGroup
+
+from .models import ObligationLevel, Response, Theme
 
 
 class ReadingFilterForm(forms.Form):
@@ -40,3 +42,45 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}
             )
         return upload
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Response.Status.choices]
+    )
+    regional_group = forms.ChoiceField(
+        label=_("Regional group"), required=False, choices=[("", _("All groups")), *RegionalGroup.choices]
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("state", _("State")),
+            ("group", _("Regional group")),
+            ("status", _("Status")),
+            ("-progress", _("Progress")),
+            ("-activity", _("Last activity")),
+            ("days", _("Days since submission")),
+        ],
+    )
+
+
+class AuditFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What"),
+        required=False,
+        choices=[
+            ("", _("Everything")),
+            ("response.", _("Status changes")),
+            ("answers", _("Answer changes")),
+            ("comment.", _("Comments")),
+            ("questionnaire.", _("Questionnaires")),
+            ("invitation.", _("Invitations")),
+            ("attachment.", _("Attachments")),
+        ],
+    )
+    country = forms.ModelChoiceField(label=_("State"), required=False, queryset=Country.objects.all())
+    actor = forms.CharField(label=_("Who (e-mail)"), required=False, max_length=200)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -188,6 +188,12 @@ class Questionnaire(TimeStampedModel):
     published_at = models.DateTimeField(
         _("published at"), null=True, blank=True, help_text=_("When published.")
     )
+    deadline = models.DateField(
+        _("deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Date by which States should submit their responses."),
+    )
     previous = models.ForeignKey(
         "self",
         verbose_name=_("previous version"),
@@ -440,6 +446,14 @@ class Response(TimeStampedModel):
         blank=True,
         related_name="+",
         help_text=_("The focal point who submitted."),
+    )
+    return_summary = models.TextField(
+        _("request for clarification"),
+        blank=True,
+        help_text=_("What the Secretariat asked when it last returned it."),
+    )
+    accepted_at = models.DateTimeField(
+        _("accepted at"), null=True, blank=True, help_text=_("When it was accepted.")
     )
 
     class Meta:

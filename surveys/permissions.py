@@ -53,3 +53,19 @@ def can_submit(user: User, response) -> bool:
 
 def can_restore(user: User, response) -> bool:
     return can_submit(user, response)
+
+
+def can_review(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role in (Role.REVIEWER, Role.ADMINISTRATOR)
+
+
+def can_comment(user: User, response) -> bool:
+    """Reviewers ask; the State's focal point and contributors answer, while the response is open to them."""
+    if can_review(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in (Role.FOCAL_POINT, Role.CONTRIBUTOR)
+        and user.country_id == response.country_id
+    )

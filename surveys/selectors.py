@@ -229,3 +229,101 @@ def section_attachments(response: Response, question_ids) -> dict[int, list[Atta
     ).select_related("answer"):
         result.setdefault(attachment.answer.question_id, []).append(attachment)
     return result
+
+
+# --- Review -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    country: object
+    response: Response | None
+    status: str
+    required_total: int
+    required_answered: int
+    last_activity: object
+    days_since_submission: int | None
+    overdue: bool
+
+    @property
+    def percent(self):
+        return round(100 * self.required_answered / self.required_total) if self.required_total else 0
+
+    @property
+    def status_label(self):
+        return Response.Status(self.status).label
+
+
+def review_queue(questionnaire: Questionnaire, *, today=None) -> list[QueueRow]:
+    """Every State with its response (or none yet) to a cycle, in a constant number of queries.
+
+    Progress counts the required questions of the instruments the State answers for (the compliance
+    question of each provision) that have an answer.
+    """
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from portal.models import Country, TreatyParticipation
+
+    today = today or timezone.localdate()
+    structure = structure_for(questionnaire)
+    instrument_by_code = {s.instrument.code: s.instrument_id for s in structure.sections}
+    section_instrument = {s.pk: s.instrument_id for s in structure.sections}
+    required_per_instrument: dict[int, int] = {}
+    required_ids = set()
+    for question in structure.questions:
+        if question.required:
+            required_ids.add(question.pk)
+            instrument = section_instrument[question.section_id]
+            required_per_instrument[instrument] = required_per_instrument.get(instrument, 0) + 1
+    parties: dict[int, set[int]] = {}
+    for country_id, treaty in TreatyParticipation.objects.filter(status="party").values_list(
+        "country_id", "treaty"
+    ):
+        if treaty in instrument_by_code:
+            parties.setdefault(country_id, set()).add(instrument_by_code[treaty])
+    responses = {
+        r.country_id: r
+        for r in Response.objects.filter(questionnaire=questionnaire)
+        .annotate(last_activity=Max("answers__updated_at"))
+        .prefetch_related("extra_instruments")
+    }
+    answered: dict[tuple[int, int], int] = {}
+    for response_id, section_id in Answer.objects.filter(
+        response__questionnaire=questionnaire, question_id__in=required_ids
+    ).values_list("response_id", "question__section_id"):
+        key = (response_id, section_instrument[section_id])
+        answered[key] = answered.get(key, 0) + 1
+    rows = []
+    for country in Country.objects.all():
+        response = responses.get(country.pk)
+        scope = set(parties.get(country.pk, set()))
+        if response is not None:
+            scope |= {i.pk for i in response.extra_instruments.all()}
+        status = response.status if response else Response.Status.NOT_STARTED
+        submitted_at = response.submitted_at if response else None
+        done = status not in Response.EDITABLE_STATUSES
+        rows.append(
+            QueueRow(
+                country=country,
+                response=response,
+                status=status,
+                required_total=sum(required_per_instrument.get(i, 0) for i in scope),
+                required_answered=sum(answered.get((response.pk, i), 0) for i in scope) if response else 0,
+                last_activity=getattr(response, "last_activity", None) if response else None,
+                days_since_submission=(today - timezone.localdate(submitted_at)).days
+                if submitted_at
+                else None,
+                overdue=bool(questionnaire.deadline and today > questionnaire.deadline and not done),
+            )
+        )
+    return rows
+
+
+def comments_for(response: Response, question_ids) -> dict[int, list[Comment]]:
+    threads: dict[int, list[Comment]] = {}
+    for comment in Comment.objects.filter(response=response, question_id__in=question_ids).select_related(
+        "author"
+    ):
+        threads.setdefault(comment.question_id, []).append(comment)
+    return threads

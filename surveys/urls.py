@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_offline, views_responses
+from . import views, views_offline, views_responses, views_review
 
 app_name = "surveys"
 
@@ -11,6 +11,7 @@ questionnaire_urls = [
     path("<slug:code>/export.xlsx", views.questionnaire_export, name="questionnaire_export"),
     path("<slug:code>/copy/", views.questionnaire_copy, name="questionnaire_copy"),
     path("<slug:code>/publish/", views.questionnaire_publish, name="questionnaire_publish"),
+    path("<slug:code>/review/", views_review.review_queue, name="review_queue"),
     path("<slug:code>/<str:instrument>/", views.instrument_read, name="instrument_read"),
 ]
 
@@ -39,12 +40,18 @@ response_urls = [
         views_responses.attachment_remove,
         name="attachment_remove",
     ),
+    path("<int:pk>/transition/", views_review.response_transition, name="response_transition"),
+    path("<int:pk>/compare/", views_review.response_compare, name="response_compare"),
+    path("<int:pk>/answers/<str:question_code>/comments/", views_review.comment_add, name="comment_add"),
+    path("<int:pk>/comments/<int:comment_id>/resolve/", views_review.comment_resolve, name="comment_resolve"),
     path("<int:pk>/offline/download/", views_offline.offline_download, name="offline_download"),
     path("<int:pk>/offline/upload/", views_offline.offline_upload, name="offline_upload"),
     path("<int:pk>/offline/apply/", views_offline.offline_apply, name="offline_apply"),
 ]
 
 urlpatterns = [
+    path("audit/", views_review.audit_trail, name="audit_trail"),
+    path("review/", views_review.review_home, name="review_home"),
     path("questionnaires/", include(questionnaire_urls)),
     path("responses/", include(response_urls)),
 ]

@@ -97,6 +97,8 @@ def response_detail(request, pk):
             "instruments": instruments,
             "can_edit": permissions.can_edit_response(request.user, response),
             "can_submit": permissions.can_submit(request.user, response),
+            "can_review": permissions.can_review(request.user),
+            "open_comments": sum(state.open_comments.values()),
         },
     )
 
@@ -194,6 +196,7 @@ def section_form(request, pk, section_code):
     questions = [f.question for f in forms]
     offers = selectors.reuse_offers(state, questions) if can_edit else {}
     attachments = selectors.section_attachments(response, [q.pk for q in questions])
+    threads = selectors.comments_for(response, [q.pk for q in questions])
     items = []
     for form in forms:
         question = form.question
@@ -217,6 +220,7 @@ def section_form(request, pk, section_code):
                 "offers": offers.get(question.pk, []),
                 "attachments": attachments.get(question.pk, []),
                 "open_comments": state.open_comments.get(question.pk, 0),
+                "comments": threads.get(question.pk, []),
                 "show_if": json.dumps(
                     [
                         {"code": state.structure.by_id[source].code, "values": values}
@@ -238,6 +242,8 @@ def section_form(request, pk, section_code):
             "can_edit": can_edit,
             "only": only,
             "filters": FILTERS,
+            "can_comment": permissions.can_comment(request.user, response),
+            "can_review": permissions.can_review(request.user),
             "previous_section": in_scope[index - 1].section if index > 0 else None,
             "next_section": in_scope[index + 1].section if index + 1 < len(in_scope) else None,
             "progress": in_scope,

@@ -308,12 +308,14 @@
   // --- Wiring -----------------------------------------------------------------------------------------------
   if (!readonly) {
     form.addEventListener("input", (event) => {
+      if (event.target.form !== form) return; // e.g. a comment box: not part of the answer
       const card = event.target.closest(".question-card");
       if (!card || event.target.type === "file") return;
       keepDraft(card);
       schedule(card.dataset.question);
     });
     form.addEventListener("change", (event) => {
+      if (event.target.form !== form) return; // e.g. a comment box: not part of the answer
       const card = event.target.closest(".question-card");
       if (!card || event.target.type === "file") return;
       keepDraft(card);
