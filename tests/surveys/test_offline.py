@@ -239,14 +239,15 @@ def test_every_kind_is_written_as_text_in_the_chosen_language(small, focal_point
     assert cells["U-M"] == "Police; Tribunaux"
     assert cells["U-L"] == "Penal Code | Art. 5 | https://example.org/pc | 2010-01-01"
     assert cells["U-A"].splitlines() == [
-        "Challenges: Coordination FR",
-        "Other challenges: Staff turnover",
-        "Would help: Oui",
-        "Kinds: Rédaction; Formation",
-        "Details: Two workshops",
+        # The line names are written in the language of the spreadsheet too.
+        "Difficultés: Coordination FR",
+        "Autres difficultés: Staff turnover",
+        "Assistance utile: Oui",
+        "Types d'assistance: Rédaction; Formation",
+        "Précisions: Two workshops",
         "and a guide",
-        "Receiving: Non",
-        "From:",
+        "Assistance reçue: Non",
+        "Reçue de:",
     ]
 
 
