@@ -148,7 +148,8 @@ def test_restore_brings_back_an_old_value_as_a_new_version(response, questionnai
 
 
 def test_submit_needs_every_required_shown_question(
-    response, questionnaire, focal_point, contributor, mailoutbox, django_capture_on_commit_callbacks
+    response, questionnaire, focal_point, contributor, reviewer, other_focal_point, mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     structure = structure_for(questionnaire)
     with pytest.raises(ValidationError, match="required"):
@@ -165,7 +166,8 @@ def test_submit_needs_every_required_shown_question(
     with django_capture_on_commit_callbacks(execute=True):
         submitted = services.response_submit(response=response, by=focal_point, structure=structure)
     assert submitted.status == Response.Status.SUBMITTED
-    assert {m.to[0] for m in mailoutbox} == {focal_point.email, contributor.email}
+    # The State's people and the reviewers are told; nobody of another State is.
+    assert {m.to[0] for m in mailoutbox} == {focal_point.email, contributor.email, reviewer.email}
     # Locked: nobody changes it any more.
     with pytest.raises(PermissionDenied):
         services.answer_save(
