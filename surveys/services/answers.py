@@ -418,8 +418,10 @@ def response_submit(*, response: Response, by: User, structure, ip_address: str 
 
 
 def _send_submission_email(response: Response) -> None:
+    """The State's people get a confirmation; the Secretariat's reviewers learn there is work to do."""
     recipients = User.objects.filter(
-        country=response.country, is_active=True, role__in=[Role.FOCAL_POINT, Role.CONTRIBUTOR]
+        Q(country=response.country, role__in=[Role.FOCAL_POINT, Role.CONTRIBUTOR]) | Q(role=Role.REVIEWER),
+        is_active=True,
     )
     for person in recipients:
         with translation.override(person.preferred_language):
