@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import Country, RegionalGroup
 
@@ -82,5 +83,13 @@ class AuditFilterForm(forms.Form):
     )
     country = forms.ModelChoiceField(label=_("State"), required=False, queryset=Country.objects.all())
     actor = forms.CharField(label=_("Who (e-mail)"), required=False, max_length=200)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=pgettext_lazy("date filter", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=pgettext_lazy("date filter", "Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

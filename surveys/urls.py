@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views, views_offline, views_responses, views_review
+from .analysis_urls import analysis_urls
 
 app_name = "surveys"
 
@@ -12,6 +13,7 @@ questionnaire_urls = [
     path("<slug:code>/copy/", views.questionnaire_copy, name="questionnaire_copy"),
     path("<slug:code>/publish/", views.questionnaire_publish, name="questionnaire_publish"),
     path("<slug:code>/review/", views_review.review_queue, name="review_queue"),
+    path("<slug:code>/analysis/", include(analysis_urls)),
     path("<slug:code>/<str:instrument>/", views.instrument_read, name="instrument_read"),
 ]
 

@@ -244,7 +244,7 @@ class _Vocabulary:
         return self._choices[question.pk]
 
 
-def _vocabulary(language: str) -> _Vocabulary:
+def vocabulary_for(language: str) -> _Vocabulary:
     return _Vocabulary(
         language=language,
         challenges=list(ChallengeKind.objects.all()),
@@ -531,7 +531,7 @@ def response_export(
     structure = structure_for(response.questionnaire)
     instruments = _instruments(response, structure)
     answers = {a.question_id: a for a in Answer.objects.filter(response=response)}
-    vocabulary = _vocabulary(language)
+    vocabulary = vocabulary_for(language)
     workbook = Workbook()
     workbook.remove(workbook.active)
     lists = workbook.create_sheet(LISTS_SHEET)
@@ -975,7 +975,7 @@ def response_import_preview(*, response: Response, data: bytes, by: User) -> Off
     answers = {
         a.question_id: a for a in Answer.objects.filter(response=response).select_related("updated_by")
     }
-    vocabulary = _vocabulary(language)
+    vocabulary = vocabulary_for(language)
     read_only = set(meta["read_only"].split())
     active_challenges = {c.code for c in vocabulary.challenges if c.is_active}
     active_kinds = {k.code for k in vocabulary.assistance_kinds if k.is_active}

@@ -148,7 +148,13 @@ def test_restore_brings_back_an_old_value_as_a_new_version(response, questionnai
 
 
 def test_submit_needs_every_required_shown_question(
-    response, questionnaire, focal_point, contributor, reviewer, other_focal_point, mailoutbox,
+    response,
+    questionnaire,
+    focal_point,
+    contributor,
+    reviewer,
+    other_focal_point,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     structure = structure_for(questionnaire)
