@@ -24,19 +24,6 @@ DISTRIBUTION = {
 REPLIED = ("submitted", "under_review", "returned", "resubmitted", "accepted")
 
 
-def _urls():
-    """Use the lead's wiring when it is there, the tests' mount of the analysis URLs otherwise."""
-    from django.conf import settings
-    from django.urls import NoReverseMatch, clear_url_caches, reverse
-
-    try:
-        reverse("surveys:analysis", kwargs={"code": "x"})
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.surveys.analysis_test_urls"
-        clear_url_caches()
-        print("(analysis URLs not wired in the root URLs yet: using tests/surveys/analysis_test_urls.py)")
-
-
 def _other_value(kind, rng):
     return {
         "long_text": "Our legislation provides for this in several acts. " * rng.randint(1, 8),
@@ -124,7 +111,6 @@ def main(page_repeat=30, export_repeat=3, xlsx_repeat=1):
 
     from surveys.models import Questionnaire
 
-    _urls()
     with throwaway_database():
         call_command("load_states", verbosity=0)
         call_command("load_questionnaire", verbosity=0)
@@ -135,6 +121,7 @@ def main(page_repeat=30, export_repeat=3, xlsx_repeat=1):
         code = questionnaire.code
         page = reverse("surveys:analysis", kwargs={"code": code})
         filtered = f"{page}?instrument=UNTOC&regional_group=african"
+        queue = reverse("surveys:review_queue", kwargs={"code": code})
         states = reverse("surveys:analysis_states", kwargs={"code": code}) + "?provision=UNTOC-5-1&answer=yes"
         export_csv = reverse("surveys:responses_export_csv", kwargs={"code": code}) + "?language=fr"
         export_xlsx = reverse("surveys:responses_export_xlsx", kwargs={"code": code}) + "?language=fr"
@@ -161,6 +148,7 @@ def main(page_repeat=30, export_repeat=3, xlsx_repeat=1):
             return
         results = []
         for label, url, repeat in (
+            ("GET review queue (all States)", queue, page_repeat),
             ("GET analysis page (all instruments)", page, page_repeat),
             ("GET analysis page (UNTOC, African States)", filtered, page_repeat),
             ("GET drill-down (States behind a bar)", states, page_repeat),
