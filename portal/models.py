@@ -134,6 +134,15 @@ NATIONAL_ROLES = (Role.FOCAL_POINT, Role.CONTRIBUTOR)
 SECRETARIAT_ROLES = (Role.REVIEWER, Role.ADMINISTRATOR)
 
 
+# National roles belong to one State, providers to one organization, the Secretariat to neither: the
+# same rule for accounts and for the invitations that create them.
+ROLE_MATCHES_AFFILIATION = (
+    Q(role__in=NATIONAL_ROLES, country__isnull=False, provider__isnull=True)
+    | Q(role=Role.PROVIDER, country__isnull=True, provider__isnull=False)
+    | Q(role__in=SECRETARIAT_ROLES, country__isnull=True, provider__isnull=True)
+)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -206,11 +215,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name", "email"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(role__in=NATIONAL_ROLES, country__isnull=False, provider__isnull=True)
-                    | Q(role=Role.PROVIDER, country__isnull=True, provider__isnull=False)
-                    | Q(role__in=SECRETARIAT_ROLES, country__isnull=True, provider__isnull=True)
-                ),
+                condition=ROLE_MATCHES_AFFILIATION,
                 name="user_role_matches_affiliation",
             ),
             models.UniqueConstraint(
@@ -317,11 +322,7 @@ class Invitation(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(role__in=NATIONAL_ROLES, country__isnull=False, provider__isnull=True)
-                    | Q(role=Role.PROVIDER, country__isnull=True, provider__isnull=False)
-                    | Q(role__in=SECRETARIAT_ROLES, country__isnull=True, provider__isnull=True)
-                ),
+                condition=ROLE_MATCHES_AFFILIATION,
                 name="invitation_role_matches_affiliation",
             ),
         ]

@@ -138,43 +138,35 @@ def section_form(request, pk, section_code):
         if not can_edit:
             raise PermissionDenied(_("This response can no longer be changed."))
         forms = _section_forms(request, response, state, section, code_lists, request.POST, request.FILES)
-        saved = 0
-        for form in forms:
-            if form.add_prefix("base_version") not in request.POST:
-                continue  # not on the page that was posted (a filtered view shows only some questions)
-            if not form.is_valid():
-                errors_found = True
-                continue
-            if not form.is_changed():
-                continue
-            try:
-                if form.cleaned_data.get("upload"):
-                    answer_services.attachment_add(
-                        response=response,
-                        question=form.question,
-                        upload=form.cleaned_data["upload"],
-                        by=request.user,
-                        ip_address=client_address(request),
-                    )
-                if form.question.kind != form.question.Kind.FILE:
-                    answer_services.answer_save(
-                        response=response,
-                        question=form.question,
-                        value=form.to_value(),
-                        base_version=form.cleaned_data["base_version"] or 0,
-                        by=request.user,
-                        language=form.language or request.LANGUAGE_CODE,
-                        ip_address=client_address(request),
-                        code_lists=([c for c, _label in code_lists[0]], [c for c, _label in code_lists[1]]),
-                    )
-                saved += 1
-            except answer_services.AnswerConflict as conflict:
-                conflicts[form.question.pk] = conflict.current
+        posted = [f for f in forms if f.add_prefix("base_version") in request.POST]
+        # Questions not on the page that was posted (a filtered view shows only some) are left alone.
+        errors_found = not all(f.is_valid() for f in posted)
+        submissions = [
+            answer_services.Submission(
+                question=f.question,
+                value=f.to_value(),
+                base_version=f.cleaned_data["base_version"] or 0,
+                language=f.language or request.LANGUAGE_CODE,
+                upload=f.cleaned_data.get("upload"),
+            )
+            for f in posted
+            if f.is_valid() and f.is_changed()
+        ]
+        outcome = answer_services.section_save(
+            response=response,
+            submissions=submissions,
+            by=request.user,
+            ip_address=client_address(request),
+            code_lists=([c for c, _label in code_lists[0]], [c for c, _label in code_lists[1]]),
+        )
+        saved, conflicts = outcome.saved, outcome.conflicts
+        for form in posted:
+            if form.question.pk in conflicts:
                 # Saving the page again now means "keep mine": it is based on their version.
                 form.data = form.data.copy()
-                form.data[form.add_prefix("base_version")] = str(conflict.current.version)
-            except ValidationError as error:
-                form.add_error(None, error)
+                form.data[form.add_prefix("base_version")] = str(conflicts[form.question.pk].version)
+            if form.question.pk in outcome.errors:
+                form.add_error(None, outcome.errors[form.question.pk])
                 errors_found = True
         if not conflicts and not errors_found:
             if saved:

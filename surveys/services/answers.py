@@ -1,6 +1,7 @@
 """Writing answers: saving with conflict detection, history and restore, attachments, submission."""
 
 import hashlib
+from dataclasses import dataclass, field
 
 import filetype
 from django.conf import settings
@@ -199,6 +200,63 @@ def answer_save(
     if conflict is not None:
         raise AnswerConflict(conflict)
     return answer
+
+
+@dataclass
+class Submission:
+    """One question's answer as posted from a page: the value, the version it was based on, a file."""
+
+    question: Question
+    value: object
+    base_version: int
+    language: str = ""
+    upload: object = None
+
+
+@dataclass
+class SectionOutcome:
+    saved: int = 0
+    conflicts: dict = field(default_factory=dict)  # question id -> the newer Answer
+    errors: dict = field(default_factory=dict)  # question id -> ValidationError
+
+
+def section_save(
+    *, response: Response, submissions: list[Submission], by: User, ip_address=None, code_lists=None
+) -> SectionOutcome:
+    """Save the changed answers of a whole section page (the page's Save button, without JavaScript).
+
+    Each answer is saved on its own: one conflict or invalid value does not stop the others, and the
+    outcome says which questions need the person's attention.
+    """
+    outcome = SectionOutcome()
+    for submission in submissions:
+        question = submission.question
+        try:
+            if submission.upload:
+                attachment_add(
+                    response=response,
+                    question=question,
+                    upload=submission.upload,
+                    by=by,
+                    ip_address=ip_address,
+                )
+            if question.kind != Question.Kind.FILE:
+                answer_save(
+                    response=response,
+                    question=question,
+                    value=submission.value,
+                    base_version=submission.base_version,
+                    by=by,
+                    language=submission.language,
+                    ip_address=ip_address,
+                    code_lists=code_lists,
+                )
+            outcome.saved += 1
+        except AnswerConflict as conflict:
+            outcome.conflicts[question.pk] = conflict.current
+        except ValidationError as error:
+            outcome.errors[question.pk] = error
+    return outcome
 
 
 def answer_restore(*, answer: Answer, version: int, by: User, ip_address: str | None = None) -> Answer:
