@@ -288,12 +288,16 @@ def review_queue(questionnaire: Questionnaire, *, today=None) -> list[QueueRow]:
         .annotate(last_activity=Max("answers__updated_at"))
         .prefetch_related("extra_instruments")
     }
-    answered: dict[tuple[int, int], int] = {}
-    for response_id, section_id in Answer.objects.filter(
-        response__questionnaire=questionnaire, question_id__in=required_ids
-    ).values_list("response_id", "question__section_id"):
-        key = (response_id, section_instrument[section_id])
-        answered[key] = answered.get(key, 0) + 1
+    # Counted by the database: one row per (response, instrument), not one per answer.
+    answered: dict[tuple[int, int], int] = {
+        (response_id, instrument_id): n
+        for response_id, instrument_id, n in Answer.objects.filter(
+            response__questionnaire=questionnaire, question_id__in=required_ids
+        )
+        .values("response_id", "question__section__instrument_id")
+        .annotate(n=Count("id"))
+        .values_list("response_id", "question__section__instrument_id", "n")
+    }
     rows = []
     for country in Country.objects.all():
         response = responses.get(country.pk)
