@@ -93,3 +93,9 @@ class AuditFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.DateField(
+        label=_("Deadline for submissions"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -12,6 +12,7 @@ questionnaire_urls = [
     path("<slug:code>/export.xlsx", views.questionnaire_export, name="questionnaire_export"),
     path("<slug:code>/copy/", views.questionnaire_copy, name="questionnaire_copy"),
     path("<slug:code>/publish/", views.questionnaire_publish, name="questionnaire_publish"),
+    path("<slug:code>/deadline/", views.questionnaire_deadline, name="questionnaire_deadline"),
     path("<slug:code>/review/", views_review.review_queue, name="review_queue"),
     path("<slug:code>/analysis/", include(analysis_urls)),
     path("<slug:code>/<str:instrument>/", views.instrument_read, name="instrument_read"),

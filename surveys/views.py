@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from portal.audit import audit_record, client_address
 
 from . import permissions, selectors
-from .forms import CopyForm, ImportForm, ReadingFilterForm
+from .forms import CopyForm, DeadlineForm, ImportForm, ReadingFilterForm
 from .models import Instrument, Questionnaire
 from .services import authoring, spreadsheet
 
@@ -52,6 +52,7 @@ def questionnaire_detail(request, code):
             "instruments": selectors.questionnaire_instruments(questionnaire),
             "can_author": permissions.can_author(request.user),
             "copy_form": CopyForm(),
+            "deadline_form": DeadlineForm(initial={"deadline": questionnaire.deadline}),
         },
     )
 
@@ -147,4 +148,24 @@ def questionnaire_publish(request, code):
             messages.error(request, message)
     else:
         messages.success(request, _("The questionnaire %(code)s is published.") % {"code": code})
+    return redirect(questionnaire)
+
+
+@login_required
+@require_POST
+def questionnaire_deadline(request, code):
+    _require_author(request)
+    questionnaire = get_object_or_404(Questionnaire, code=code)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            authoring.questionnaire_set_deadline(
+                by=request.user, questionnaire=questionnaire, deadline=form.cleaned_data["deadline"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The deadline is saved."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(questionnaire)

@@ -302,3 +302,21 @@ def questionnaire_copy(*, by: User | None, source: Questionnaire, code: str) -> 
             summary=f"Copied questionnaire {source.code} into the draft {code}",
         )
     return draft
+
+
+def questionnaire_set_deadline(*, by: User | None, questionnaire: Questionnaire, deadline) -> Questionnaire:
+    """The submission deadline of a cycle. It is not part of the wording, so it may change after publishing."""
+    if questionnaire.status == Questionnaire.Status.CLOSED:
+        raise ValidationError(_("The cycle is closed."))
+    with transaction.atomic():
+        previous = questionnaire.deadline
+        questionnaire.deadline = deadline
+        questionnaire.save(update_fields=["deadline", "updated_at"])
+        audit_record(
+            actor=by,
+            action="questionnaire.deadline_set",
+            target=questionnaire,
+            summary=f"Deadline of {questionnaire.code}: {previous} → {deadline}",
+            data={"from": str(previous), "to": str(deadline)},
+        )
+    return questionnaire

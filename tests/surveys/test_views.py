@@ -110,3 +110,19 @@ def test_published_version_is_read_only_in_the_admin(client, administrator, ship
     assert response.status_code == 403
     question.refresh_from_db()
     assert question.text_en == "Is your country in compliance with this provision?"
+
+
+def test_administrator_sets_the_deadline_of_a_published_cycle(
+    client, administrator, contributor, shipped_questionnaire
+):
+    url = reverse("surveys:questionnaire_deadline", args=["omnibus-2026"])
+    client.force_login(contributor)
+    assert client.post(url, {"deadline": "2027-03-31"}).status_code == 403
+    client.force_login(administrator)
+    assert client.post(url, {"deadline": "2027-03-31"}).status_code == 302
+    shipped_questionnaire.refresh_from_db()
+    assert str(shipped_questionnaire.deadline) == "2027-03-31"
+    assert AuditEvent.objects.filter(action="questionnaire.deadline_set", actor=administrator).exists()
+    client.post(url, {"deadline": "31/31/2027"})
+    shipped_questionnaire.refresh_from_db()
+    assert str(shipped_questionnaire.deadline) == "2027-03-31"
