@@ -129,15 +129,36 @@ class ResponseState:
 
     @property
     def missing(self) -> list[Question]:
-        sections = {s.pk: s for s in self.structure.sections}
-        return [
-            q
-            for q in self.structure.questions
-            if q.required
-            and q.pk in self.visible
-            and sections[q.section_id].instrument_id in self.scope
-            and not is_answered(q.kind, self.values.get(q.pk))
-        ]
+        return missing_questions(structure=self.structure, values=self.values, scope=self.scope)
+
+
+def response_scope(response: Response, structure: Structure) -> set[int]:
+    """Instrument ids the response covers: those the State is party to, plus those it opted into."""
+    from portal.models import TreatyParticipation
+
+    party = set(
+        TreatyParticipation.objects.filter(country_id=response.country_id, status="party").values_list(
+            "treaty", flat=True
+        )
+    )
+    ids = {s.instrument_id for s in structure.sections if s.instrument.code in party}
+    ids |= {i.pk for i in response.extra_instruments.all()}
+    return ids
+
+
+def missing_questions(*, structure: Structure, values: dict[int, object], scope: set[int]) -> list[Question]:
+    """Required questions, shown and in scope, that have no answer yet: what stands between a response
+    and its submission."""
+    visible = visible_question_ids(structure, values)
+    sections = {s.pk: s for s in structure.sections}
+    return [
+        q
+        for q in structure.questions
+        if q.required
+        and q.pk in visible
+        and sections[q.section_id].instrument_id in scope
+        and not is_answered(q.kind, values.get(q.pk))
+    ]
 
 
 def response_state(response: Response, *, section: Section | None = None) -> ResponseState:
@@ -146,8 +167,6 @@ def response_state(response: Response, *, section: Section | None = None) -> Res
     Values of every answer are read (for progress and conditions); whole answers, with who changed
     them, only for the questions of `section`.
     """
-    from .services.answers import response_scope
-
     structure = structure_for(response.questionnaire)
     scope = response_scope(response, structure)
     values = dict(Answer.objects.filter(response=response).values_list("question_id", "value"))

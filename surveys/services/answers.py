@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from portal.audit import audit_record
 from portal.models import Country, Role, User
 
-from .. import permissions
+from .. import permissions, selectors
 from ..models import (
     Answer,
     AnswerRevision,
@@ -29,7 +29,7 @@ from ..models import (
     Questionnaire,
     Response,
 )
-from ..values import is_answered, value_errors, visible_question_ids
+from ..values import value_errors
 
 # Types accepted as attachments, recognized from the content: PDF, Word, OpenDocument, images.
 ALLOWED_TYPES = {
@@ -411,34 +411,6 @@ def attachment_remove(*, attachment: Attachment, by: User, ip_address: str | Non
     return attachment
 
 
-def response_scope(response: Response, structure) -> set[int]:
-    """Instrument ids the response covers: those the State is party to, plus those it opted into."""
-    from portal.models import TreatyParticipation
-
-    party = set(
-        TreatyParticipation.objects.filter(country_id=response.country_id, status="party").values_list(
-            "treaty", flat=True
-        )
-    )
-    ids = {s.instrument_id for s in structure.sections if s.instrument.code in party}
-    ids |= {i.pk for i in response.extra_instruments.all()}
-    return ids
-
-
-def response_missing(*, structure, values: dict[int, object], scope: set[int]) -> list[Question]:
-    """Required questions, shown and in scope, that have no answer yet."""
-    visible = visible_question_ids(structure, values)
-    sections = {s.pk: s for s in structure.sections}
-    return [
-        q
-        for q in structure.questions
-        if q.required
-        and q.pk in visible
-        and sections[q.section_id].instrument_id in scope
-        and not is_answered(q.kind, values.get(q.pk))
-    ]
-
-
 def response_submit(*, response: Response, by: User, structure, ip_address: str | None = None) -> Response:
     """Submit (or resubmit) a complete response. Only the focal point; the response is then locked."""
     if not permissions.is_focal_point_of(by, response):
@@ -448,8 +420,8 @@ def response_submit(*, response: Response, by: User, structure, ip_address: str 
         if locked.status not in Response.EDITABLE_STATUSES:
             raise ValidationError(_("This response has already been submitted."))
         values = dict(Answer.objects.filter(response=locked).values_list("question_id", "value"))
-        missing = response_missing(
-            structure=structure, values=values, scope=response_scope(locked, structure)
+        missing = selectors.missing_questions(
+            structure=structure, values=values, scope=selectors.response_scope(locked, structure)
         )
         if missing:
             raise ValidationError(

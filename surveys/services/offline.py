@@ -36,9 +36,10 @@ from portal.models import Country, User
 
 from .. import permissions
 from ..models import Answer, AnswerRevision, AssistanceKind, ChallengeKind, Question, Response
+from ..selectors import response_scope
 from ..structure import Structure, structure_for
 from ..values import value_errors, visible_question_ids
-from .answers import AnswerConflict, answer_save, response_scope
+from .answers import AnswerConflict, answer_save
 from .authoring import TRANSLATED_SUFFIXES
 
 Kind = Question.Kind

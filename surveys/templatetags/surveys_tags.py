@@ -14,10 +14,20 @@ def choice_labels(question, value):
     return labels.get(value, value)
 
 
-@register.simple_tag
-def code_list_labels(kind, codes):
-    model = AssistanceKind if kind == "assistance" else ChallengeKind
-    labels = dict(model.objects.filter(code__in=codes or []).values_list("code", "label"))
+@register.simple_tag(takes_context=True)
+def code_list_labels(context, kind, codes):
+    """Codes of the assistance block as labels. The two short code lists are read once per request,
+    not once per answer shown (a history or comparison page shows many)."""
+    # Kept on the request: each {% include %} of an answer gets a render context of its own.
+    holder = context.get("request") or context.render_context
+    cache = getattr(holder, "_surveys_code_list_labels", None)
+    if cache is None:
+        cache = {}
+        holder._surveys_code_list_labels = cache
+    if kind not in cache:
+        model = AssistanceKind if kind == "assistance" else ChallengeKind
+        cache[kind] = {item.code: item.label for item in model.objects.all()}
+    labels = cache[kind]
     return ", ".join(str(labels.get(c, c)) for c in codes or [])
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from portal.models import Role
 from surveys.models import AnswerRevision, Question, Response
+from surveys.selectors import response_scope
 from surveys.services import answers as services
 from surveys.structure import clear_cache, structure_for
 from tests.factories import TreatyParticipationFactory, UserFactory
@@ -200,13 +201,13 @@ def test_conditional_questions_count_only_when_shown(response, questionnaire, co
 def test_only_parties_are_asked_unless_the_state_opts_in(questionnaire, state_b, other_focal_point):
     response = ResponseFactory(questionnaire=questionnaire, country=state_b)
     structure = structure_for(questionnaire)
-    assert services.response_scope(response, structure) == set()
+    assert response_scope(response, structure) == set()
     from surveys.models import Instrument
 
     services.response_opt_in(
         response=response, instrument=Instrument.objects.get(code="UNTOC"), by=other_focal_point
     )
-    assert services.response_scope(response, structure) == {s.instrument_id for s in structure.sections}
+    assert response_scope(response, structure) == {s.instrument_id for s in structure.sections}
 
 
 def test_contributor_cannot_change_the_scope(response, contributor):

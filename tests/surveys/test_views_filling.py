@@ -301,3 +301,33 @@ def test_previous_versions_accepted_answer_is_offered(client, contributor, shipp
     page = client.get(reverse("surveys:section_form", args=[response.pk, "UNTOC-6"]))
     item = next(i for i in page.context["items"] if i["question"].code == "UNTOC-6-1-C")
     assert [(o["kind"], o["value"]) for o in item["offers"]] == [("previous", "yes")]
+
+
+def test_history_of_an_assistance_answer_reads_the_code_lists_once(
+    client, focal_point, shipped_questionnaire, django_assert_max_num_queries
+):
+    from surveys.services.answers import answer_save
+
+    TreatyParticipationFactory(country=focal_point.country, treaty="UNTOC")
+    response = ResponseFactory(
+        questionnaire=shipped_questionnaire, country=focal_point.country, status="in_progress"
+    )
+    question = shipped_questionnaire.questions.get(code="UNTOC-5-1-TA")
+    value = {
+        "challenges": ["capacity"],
+        "challenges_other": "",
+        "would_help": "yes",
+        "kinds": ["training"],
+        "details": "",
+        "receiving": "",
+        "received_from": "",
+    }
+    for version in range(12):
+        value = {**value, "details": f"Version {version}"}
+        answer_save(response=response, question=question, value=value, base_version=version, by=focal_point)
+    client.force_login(focal_point)
+    url = reverse("surveys:answer_history", args=[response.pk, question.code])
+    client.get(url)  # the questionnaire's shape is read once per process
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert page.content.decode().count("Training") >= 12
