@@ -46,6 +46,8 @@ def test_focal_point_fills_a_section_in_arabic_and_finds_it_after_reload(
     expect(examples).to_be_visible()
     text = "صدر القانون رقم 12 لسنة 2019 بشأن مكافحة الجريمة المنظمة، وأُدين بموجبه 34 شخصا."
     examples.get_by_role("textbox").first.fill(text)
+    # This answer's own status: the page-wide one may still show the earlier save of the first question.
+    expect(examples.locator("[data-question-status]")).to_have_class(re.compile("text-success"), timeout=10_000)
     _saved(page)
     page.reload()
     expect(page.locator("#q-UNTOC-5-1-C").get_by_label("نعم، جزئيا")).to_be_checked()
