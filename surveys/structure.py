@@ -24,6 +24,25 @@ class Structure:
     section_conditions: dict[int, list[tuple[int, list[str]]]] = field(default_factory=dict)
     # provision id -> provision ids of other instruments that ask the same thing
     related_provisions: dict[int, list[int]] = field(default_factory=dict)
+    # question id -> the technical-assistance questions whose needs depend on it (itself, or through the
+    # conditions that show them); see assistance.services.needs
+    assistance_dependents: dict[int, list[int]] = field(default_factory=dict)
+
+    def condition_sources(self, question: Question) -> set[int]:
+        """Every question whose answer decides whether `question` is shown (transitively)."""
+        sources: set[int] = set()
+        pending = [question]
+        while pending:
+            current = pending.pop()
+            pairs = [
+                *self.conditions.get(current.pk, ()),
+                *self.section_conditions.get(current.section_id, ()),
+            ]
+            for source, _values in pairs:
+                if source not in sources:
+                    sources.add(source)
+                    pending.append(self.by_id[source])
+        return sources
 
     def section_instrument_ids(self) -> set[int]:
         return {s.instrument_id for s in self.sections}
@@ -63,6 +82,10 @@ def _build(questionnaire: Questionnaire) -> Structure:
     ):
         structure.related_provisions.setdefault(source_id, []).append(target_id)
         structure.related_provisions.setdefault(target_id, []).append(source_id)
+    for question in questions:
+        if question.kind == Question.Kind.ASSISTANCE:
+            for source in {question.pk, *structure.condition_sources(question)}:
+                structure.assistance_dependents.setdefault(source, []).append(question.pk)
     return structure
 
 

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assistance.services.needs import needs_sync_after_save
 from portal.audit import audit_record
 from portal.models import Country, Role, User
 
@@ -195,6 +196,7 @@ def answer_save(
                 changed_by=by,
                 ip_address=ip_address,
             )
+            needs_sync_after_save(response=response, question=question, by=by)
     if refused:
         raise PermissionDenied(_("You may not change this response."))
     if conflict is not None:
