@@ -29,6 +29,7 @@ from ..models import CENT, Contribution, Earmark, ExchangeRate, Need, Provider
 USD = "USD"
 # No single transaction to a UN technical-assistance account comes near this; a larger figure is a typo.
 MAX_USD = Decimal("1000000000")  # one billion dollars
+MAX_AMOUNT = Decimal("1e15")  # what the amount column holds (15 digits before the decimal point)
 EARLIEST = date(2000, 11, 15)  # the Convention's adoption
 
 
@@ -127,7 +128,11 @@ def exchange_rate_set(
         raise ValidationError({"units_per_usd": _("Give the rate with at most six decimals.")})
     month = month_of(month)
     with transaction.atomic():
-        existing = ExchangeRate.objects.select_for_update().filter(currency=currency, month=month).first()
+        existing = (
+            ExchangeRate.objects.select_for_update(of=("self",))
+            .filter(currency=currency, month=month)
+            .first()
+        )
         before = str(existing.units_per_usd) if existing else None
         if existing is None:
             existing = ExchangeRate.objects.create(currency=currency, month=month, units_per_usd=rate)
@@ -175,6 +180,8 @@ def contribution_record(
     errors = {}
     if amount <= 0:
         errors["amount"] = _("The amount must be greater than zero.")
+    elif amount >= MAX_AMOUNT:
+        errors["amount"] = _("This amount is too large to be real: check it.")
     elif -amount.as_tuple().exponent > get_currency_precision(currency):
         errors["amount"] = _("%(currency)s amounts have at most %(places)s decimal places.") % {
             "currency": currency,
@@ -202,7 +209,7 @@ def contribution_record(
     needs = list(earmarked_needs)
     with transaction.atomic():
         if pledge is not None:
-            pledge = Contribution.objects.select_for_update().get(pk=pledge.pk)
+            pledge = Contribution.objects.select_for_update(of=("self",)).get(pk=pledge.pk)
             _check_fulfilment(
                 pledge=pledge, donor=donor, kind=kind, date=date, currency=currency, amount=amount
             )

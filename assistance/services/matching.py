@@ -47,7 +47,9 @@ def offer_make(*, need: Need, by: User, message: str, ip_address: str | None = N
     """A provider offers to help with a shared need that is not matched yet."""
     message = _clean_text(message, field="message")
     with transaction.atomic():
-        need = Need.objects.select_for_update().select_related("country").get(pk=need.pk)
+        need = (
+            Need.objects.select_for_update(of=("self",)).select_related("country").order_by().get(pk=need.pk)
+        )
         if not permissions.can_offer(by, need):
             raise PermissionDenied(
                 _("Offers can only be made by providers, for shared needs not yet matched.")
@@ -68,7 +70,11 @@ def offer_make(*, need: Need, by: User, message: str, ip_address: str | None = N
 
 def offer_withdraw(*, offer: Offer, by: User, ip_address: str | None = None) -> Offer:
     with transaction.atomic():
-        offer = Offer.objects.select_for_update().select_related("need__country", "provider").get(pk=offer.pk)
+        offer = (
+            Offer.objects.select_for_update(of=("self",))
+            .select_related("need__country", "provider")
+            .get(pk=offer.pk)
+        )
         if not permissions.can_withdraw_offer(by, offer):
             raise PermissionDenied(_("Only the provider that made an open offer can withdraw it."))
         offer.status = Offer.Status.WITHDRAWN
@@ -87,7 +93,11 @@ def offer_withdraw(*, offer: Offer, by: User, ip_address: str | None = None) -> 
 def offer_decline(*, offer: Offer, by: User, note: str = "", ip_address: str | None = None) -> Offer:
     note = _clean_text(note, field="note", required=False)
     with transaction.atomic():
-        offer = Offer.objects.select_for_update().select_related("need__country", "provider").get(pk=offer.pk)
+        offer = (
+            Offer.objects.select_for_update(of=("self",))
+            .select_related("need__country", "provider")
+            .get(pk=offer.pk)
+        )
         if not permissions.can_decide_offer(by, offer):
             raise PermissionDenied(_("Only the Secretariat decides on open offers."))
         offer.status, offer.decision_note = Offer.Status.DECLINED, note
@@ -112,7 +122,7 @@ def _check_period(starts_on: date | None, ends_on: date | None) -> None:
 def _attach_needs(*, activity: Activity, need_ids, by: User, ip_address: str | None) -> list[Need]:
     """Lock the needs, check each can be covered by this activity, and attach them."""
     needs = list(
-        Need.objects.select_for_update()
+        Need.objects.select_for_update(of=("self",))
         .select_related("country", "kind")
         .filter(pk__in=need_ids)
         .order_by("pk")
@@ -193,7 +203,7 @@ def activity_create(
         raise ValidationError({"needs": _("Choose at least one need that the activity covers.")})
     with transaction.atomic():
         if offer is not None:
-            offer = Offer.objects.select_for_update().get(pk=offer.pk)
+            offer = Offer.objects.select_for_update(of=("self",)).get(pk=offer.pk)
             if not permissions.can_decide_offer(by, offer):
                 raise ValidationError(_("This offer is no longer open."))
             if offer.provider_id != provider.pk:
@@ -240,7 +250,9 @@ def activity_add_needs(*, activity: Activity, needs, by: User, ip_address: str |
     if not need_ids:
         raise ValidationError({"needs": _("Choose at least one need that the activity covers.")})
     with transaction.atomic():
-        activity = Activity.objects.select_for_update().select_related("provider").get(pk=activity.pk)
+        activity = (
+            Activity.objects.select_for_update(of=("self",)).select_related("provider").get(pk=activity.pk)
+        )
         if activity.status in (Activity.Status.COMPLETED, Activity.Status.CANCELLED):
             raise ValidationError(_("This activity is closed: needs can no longer be added."))
         _attach_needs(activity=activity, need_ids=need_ids, by=by, ip_address=ip_address)
@@ -254,7 +266,9 @@ def activity_set_status(
     if not permissions.can_manage_activities(by):
         raise PermissionDenied(_("Only the Secretariat manages activities."))
     with transaction.atomic():
-        activity = Activity.objects.select_for_update().select_related("country").get(pk=activity.pk)
+        activity = (
+            Activity.objects.select_for_update(of=("self",)).select_related("country").get(pk=activity.pk)
+        )
         if status not in ACTIVITY_TRANSITIONS.get(activity.status, ()):
             raise ValidationError(
                 _("An activity that is “%(current)s” cannot become “%(wanted)s”.")
@@ -266,7 +280,7 @@ def activity_set_status(
         before = activity.status
         activity.status = status
         activity.save(update_fields=["status", "updated_at"])
-        needs = list(Need.objects.select_for_update().filter(activity=activity))
+        needs = list(Need.objects.select_for_update(of=("self",)).filter(activity=activity).order_by("pk"))
         for need in needs:
             if status == Activity.Status.CANCELLED:
                 need.activity, need.status = None, Need.Status.SHARED

@@ -95,7 +95,11 @@ def _sync_question(*, response, question: Question, structure: Structure, by: Us
     visible = question.pk in visible_question_ids(_ChainView(structure, question, sources), values)
     wanted = _wanted_kinds(question, answer.value, visible)
     existing = {
-        n.kind.code: n for n in Need.objects.select_for_update().filter(answer=answer).select_related("kind")
+        n.kind.code: n
+        for n in Need.objects.select_for_update(of=("self",))
+        .filter(answer=answer)
+        .select_related("kind")
+        .order_by("pk")
     }
     if not wanted and not existing:
         return
@@ -225,7 +229,12 @@ def need_record(
 
 
 def _locked(need: Need) -> Need:
-    return Need.objects.select_for_update().select_related("country", "kind").get(pk=need.pk)
+    return (
+        Need.objects.select_for_update(of=("self",))
+        .select_related("country", "kind")
+        .order_by()
+        .get(pk=need.pk)
+    )
 
 
 def need_share(*, need: Need, by: User, ip_address: str | None = None) -> Need:
