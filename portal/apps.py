@@ -6,3 +6,11 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import IdleSessionMiddleware
+
+        # The idle clock starts at sign-in, so the first page after it needs no extra session write.
+        user_logged_in.connect(IdleSessionMiddleware.start_clock, dispatch_uid="portal_idle_session_clock")

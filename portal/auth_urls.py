@@ -1,25 +1,10 @@
 """Sign-in, sign-out and password reset, with the portal's templates."""
 
-from urllib.parse import urlsplit
-
 from django.contrib.auth import views as auth_views
-from django.urls import path, translate_url
-from django.utils.translation import get_language, get_language_from_path, override
+from django.urls import path
 
-from .forms_auth import EmailAuthenticationForm
-
-
-class LoginView(auth_views.LoginView):
-    authentication_form = EmailAuthenticationForm
-    redirect_authenticated_user = True
-
-    def get_success_url(self):
-        # The language chosen on the sign-in page wins over the one of the page that sent the person there.
-        url = super().get_success_url()
-        # translate_url resolves the path in the active language, so resolve it in the URL's own first.
-        with override(get_language_from_path(urlsplit(url).path) or get_language()):
-            return translate_url(url, self.request.LANGUAGE_CODE)
-
+from . import views_auth
+from .views_auth import LoginView
 
 urlpatterns = [
     path(
@@ -27,6 +12,8 @@ urlpatterns = [
         LoginView.as_view(),
         name="login",
     ),
+    path("login/code/", views_auth.two_factor_verify, name="two_factor_verify"),
+    path("login/authenticator/", views_auth.two_factor_enrol, name="two_factor_enrol"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/reset/",

@@ -4,6 +4,7 @@ from django.utils import translation
 
 from portal.models import Role
 
+from .access.otp import verified_force_login
 from .factories import TEST_PASSWORD, CountryFactory, UserFactory
 
 
@@ -14,6 +15,14 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _secretariat_signs_in_with_second_factor(monkeypatch):
+    """`client.force_login(reviewer)` gives a session verified by a one-time code, as after the full
+    sign-in (Secretariat pages refuse others); tests of the second step use
+    `tests.access.otp.force_login_password_only`."""
+    monkeypatch.setattr("django.test.Client.force_login", verified_force_login)
 
 
 @pytest.fixture

@@ -40,22 +40,33 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "portal",
     "surveys",
     "assistance",
+    "reports",
 ]
 
 MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.IdleSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.SecretariatTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -79,6 +90,11 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "portal.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username and address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -141,10 +157,47 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # The page scripts read the CSRF token from the cookie, so that a token rotated by signing in again
 # (in another tab) is picked up by saves still waiting; Django notes HttpOnly adds nothing here.
 CSRF_COOKIE_HTTPONLY = False
+# Idle sessions end after this many seconds without a request, whatever SESSION_COOKIE_AGE leaves.
+SESSION_IDLE_TIMEOUT = env.int("OMNIBUS_SESSION_IDLE_SECONDS", default=60 * 60 * 2)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4): scripts only from the portal's own static files, no inline
+# script or event handler, no inline style attribute. Bootstrap's stylesheet draws some icons from data:
+# URIs, and the enrolment page shows its QR code as one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one e-mail address from
+# one address, that pair is refused for AXES_COOLOFF_TIME hours; other people and places are unaffected.
+AXES_FAILURE_LIMIT = env.int("OMNIBUS_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("OMNIBUS_LOGIN_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.views_auth.locked_out"
+AXES_USERNAME_CALLABLE = "portal.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "portal.security.login_client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies stand in front of the portal and append to X-Forwarded-For: the client is the
+# address the outermost trusted proxy saw. 0 means requests come straight from clients.
+OMNIBUS_PROXY_COUNT = env.int("OMNIBUS_PROXY_COUNT", default=0)
+
+# Two-factor sign-in (django-otp, TOTP) for the Secretariat.
+OTP_TOTP_ISSUER = "Omnibus"
 
 # --- Portal ---------------------------------------------------------------------------------------------
 INVITATION_VALID_DAYS = env.int("OMNIBUS_INVITATION_VALID_DAYS", default=7)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import DEMO_PASSWORD, demo_load
+from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_load
 
 
 class Command(BaseCommand):
@@ -14,3 +14,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {DEMO_PASSWORD}):"))
         for email, role in accounts:
             self.stdout.write(f"  {role:<32} {email}")
+        self.stdout.write(
+            "Secretariat accounts (reviewer, administrator) also ask for a one-time code: add the key "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or print the current code with "
+            "`.venv/bin/python manage.py demo_code`."
+        )

@@ -1,0 +1,25 @@
+"""Small hooks the security libraries call: how django-axes names the person and the place of a sign-in."""
+
+from django.conf import settings
+
+
+def login_username(request, credentials) -> str:
+    """E-mail addresses sign in whatever their case, so failures count against the lower-case address."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return username.strip().lower()
+
+
+def login_client_ip(request) -> str | None:
+    """The client's address: the one the outermost trusted proxy saw, never a value the client wrote.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so with N trusted
+    proxies the client is the N-th entry from the right; anything further left is the client's own word
+    and would let an attacker pick a fresh address for each attempt.
+    """
+    count = settings.OMNIBUS_PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR") or None
