@@ -16,6 +16,7 @@ run: setup
 	$(PY) manage.py load_states
 	$(PY) manage.py load_questionnaire
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_assistance
 	./scripts/run-local.sh
 
 test: setup-test lint

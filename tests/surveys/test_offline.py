@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from assistance.models import Need
 from portal.models import AuditEvent
 from surveys.models import (
     Answer,
@@ -287,7 +288,9 @@ def test_every_kind_round_trips_through_its_text(small, focal_point):
         code: _workbook(exported)["UNTOC"].cell(row=_find(_workbook(exported), code)[1], column=5).value
         for code in values
     }
-    # Clear every answer online, then upload the file: each text must read back as the value it was.
+    # Clear every answer online (and the needs its assistance answer revealed), then upload the file:
+    # each text must read back as the value it was.
+    Need.objects.filter(answer__response=small).delete()
     Answer.objects.filter(response=small).delete()
     blank = offline.response_export(response=small, language="fr", by=focal_point)
     preview = offline.response_import_preview(response=small, data=_edit(blank, texts), by=focal_point)
