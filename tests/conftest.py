@@ -4,7 +4,7 @@ from django.utils import translation
 
 from portal.models import Role
 
-from .access.otp import verified_force_login
+from .access.otp import csp_checked_request, verified_force_login
 from .factories import TEST_PASSWORD, CountryFactory, UserFactory
 
 
@@ -23,6 +23,12 @@ def _secretariat_signs_in_with_second_factor(monkeypatch):
     sign-in (Secretariat pages refuse others); tests of the second step use
     `tests.access.otp.force_login_password_only`."""
     monkeypatch.setattr("django.test.Client.force_login", verified_force_login)
+
+
+@pytest.fixture(autouse=True)
+def _every_page_has_a_strict_content_security_policy(monkeypatch):
+    """Each HTML page any test renders must send a CSP that allows no inline script."""
+    monkeypatch.setattr("django.test.Client.request", csp_checked_request)
 
 
 @pytest.fixture

@@ -47,3 +47,23 @@ def verified_force_login(self: Client, user, backend=None) -> None:
 
 def current_step(device: TOTPDevice) -> int:
     return TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+
+
+_original_request = Client.request
+
+
+def csp_checked_request(self: Client, **request):
+    """Every page a test renders must carry the Content Security Policy, with scripts from files only."""
+    response = _original_request(self, **request)
+    if response.get("Content-Type", "").startswith("text/html") and response.status_code != 304:
+        assert_strict_csp(response)
+    return response
+
+
+def assert_strict_csp(response) -> None:
+    policy = response.get("Content-Security-Policy", "")
+    assert policy, f"no Content-Security-Policy on {response.request.get('PATH_INFO')}"
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    scripts = directives.get("script-src", directives.get("default-src"))
+    assert scripts, policy
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, policy
