@@ -121,6 +121,10 @@ class AnswerForm(forms.Form):
             )
             self.fields["kinds"] = forms.MultipleChoiceField(
                 label=_("Which kinds of assistance?"),
+                help_text=_(
+                    "Each kind ticked becomes a technical assistance need of your State. Assistance providers see "
+                    "a need only once your focal point has shared it."
+                ),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 choices=self.assistance_kinds,
