@@ -57,6 +57,12 @@ NAV_ITEMS = [
         _("Every change: who, when, what, from where."),
     ),
     NavItem(
+        _("Reports"),
+        "reports:session_list",
+        (Role.FOCAL_POINT, Role.CONTRIBUTOR, Role.REVIEWER, Role.ADMINISTRATOR),
+        _("PDF reports for the Conference: country profiles, analysis, assistance, contributions."),
+    ),
+    NavItem(
         _("Team"),
         "portal:team",
         (Role.FOCAL_POINT, Role.ADMINISTRATOR),

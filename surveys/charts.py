@@ -95,10 +95,17 @@ def _paint(prefix: str, category: str) -> str:
 
 
 def compliance_chart(
-    *, chart_id: str, title: str, description: str, bars: list[Bar], bidi: bool = False
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: list[Bar],
+    bidi: bool = False,
+    font_family: str = "system-ui, sans-serif",
 ) -> SafeString:
     """A horizontal stacked bar chart, one bar per provision, each bar the share of the States expected
-    to answer it that said yes, partly, no, or have not answered. Each segment links to its States."""
+    to answer it that said yes, partly, no, or have not answered. Each segment links to its States.
+    `font_family` lets a PDF name the fonts it embeds for the chart's language."""
     prefix = re.sub(r"[^A-Za-z0-9_-]", "", chart_id) or "chart"
     height = TOP + ROW * max(len(bars), 1) + LEGEND
     bar_start = LABEL_WIDTH + GAP
@@ -110,7 +117,7 @@ def compliance_chart(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="compliance-chart" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'aria-labelledby="{prefix}-title {prefix}-desc" font-family="system-ui, sans-serif" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc" font-family="{_text(font_family)}" '
         f'font-size="12" direction="{"rtl" if bidi else "ltr"}">',
         f'<title id="{prefix}-title">{_text(title)}</title>',
         f'<desc id="{prefix}-desc">{_text(description)}</desc>',

@@ -1,0 +1,83 @@
+"""Seconds and pages of each PDF report for a full cycle (bench/seed.py: 200 States, every question
+answered, needs, activities and contributions), built as the worker builds them.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/omnibus .venv/bin/python bench/reports.py [languages]
+
+`languages` is a comma-separated list (default en,ar,zh-hans). Creates and drops its own database.
+"""
+
+import sys
+import time
+from datetime import date
+
+from common import machine, setup_django, throwaway_database
+
+setup_django()
+
+
+def main(languages):
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("django_tasks").setLevel(logging.WARNING)
+    from django.utils import timezone
+    from seed import seed_cycle
+
+    from reports.models import ConferenceSession, ReportJob, ReportKind
+    from reports.services import report_request
+
+    with throwaway_database():
+        started = time.perf_counter()
+        data = seed_cycle(2026)
+        print(f"Machine: {machine()}")
+        print(
+            f"Seed: {len(data['countries'])} States, {data['answers']} answers, {data['comments']} comments, "
+            f"{data.get('needs', 0)} needs, {data.get('contributions', 0)} contributions "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        reviewer = data["reviewer"]
+        reviewer.is_verified = lambda: True
+        session = ConferenceSession.objects.create(
+            number=13,
+            title="Thirteenth session of the Conference of the Parties",
+            start_date=date(2026, 10, 12),
+            end_date=date(2026, 10, 16),
+            venue="Vienna",
+            symbol_prefix="CTOC/COP/2026/",
+            data_cutoff=timezone.localdate(),
+            questionnaire=data["questionnaire"],
+        )
+        country = next(c for c in data["countries"] if c.iso2 == "FR")
+        cases = [
+            (ReportKind.COUNTRY_PROFILE, {"country": country, "audience": "secretariat"}),
+            (ReportKind.ANALYTICAL, {}),
+            (ReportKind.TECHNICAL_ASSISTANCE, {}),
+            (ReportKind.CONTRIBUTIONS, {}),
+        ]
+        for language in languages:
+            for kind, extra in cases:
+                start = time.perf_counter()
+                try:
+                    job = report_request(by=reviewer, session=session, kind=kind, language=language, **extra)
+                except Exception as error:  # a report not available yet is reported, not fatal
+                    print(f"{kind:<22} {language:<8} not built: {error}")
+                    continue
+                seconds = time.perf_counter() - start
+                job.refresh_from_db()
+                note = "" if job.status == ReportJob.Status.DONE else f"  {job.status}: {job.error}"
+                print(
+                    f"{kind:<22} {language:<8} {seconds:6.1f} s  {job.pages:4} pages  "
+                    f"{job.size / 1024:7.0f} KiB{note}"
+                )
+            # Asking again on unchanged data serves the stored file.
+            start = time.perf_counter()
+            again = report_request(
+                by=reviewer, session=session, kind=ReportKind.ANALYTICAL, language=language
+            )
+            print(
+                f"{'analytical (again)':<22} {language:<8} {time.perf_counter() - start:6.2f} s  job {again.pk}"
+            )
+
+
+if __name__ == "__main__":
+    main((sys.argv[1] if len(sys.argv) > 1 else "en,ar,zh-hans").split(","))
