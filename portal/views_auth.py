@@ -28,9 +28,10 @@ class LoginView(auth_views.LoginView):
         with override(get_language_from_path(urlsplit(url).path) or get_language()):
             url = translate_url(url, self.request.LANGUAGE_CODE)
         user = self.request.user
-        # Just signed in with the password: django-otp has not looked at this user object, and the
-        # session holds no verified device (signing in starts a new one).
-        if two_factor.needs_two_factor(user):
+        # Just signed in with the password, the user object is a fresh one that django-otp has not seen
+        # (no is_verified): the code is still to come. Already signed in, it tells.
+        is_verified = getattr(user, "is_verified", None)
+        if two_factor.needs_two_factor(user) and not (is_verified and is_verified()):
             step = "two_factor_verify" if user_has_device(user) else "two_factor_enrol"
             return f"{reverse(step)}?{urlencode({'next': url})}"
         return url

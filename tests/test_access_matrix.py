@@ -1,0 +1,391 @@
+"""The access matrix: every URL of the portal × every role × the person's own State or another State.
+
+MATRIX below is the whole policy in one table. Each row names a URL pattern, the method to try (POST for
+views that only take POST: they are sent empty data), which objects fill its arguments, and one letter
+per role, in the order of ROLES:
+
+    Y  allowed: the page answers (2xx, a redirect elsewhere than the sign-in page, or for POST a 400 that
+       says the empty form is invalid)
+    L  sent to the sign-in page (anonymous)
+    N  refused: 403 or 404 (another State's data does not exist for you)
+
+Rows about a State's data have two lines: `own` (objects of Alphaland, the State of the focal point and
+the contributor) and `other` (Betaland's). A refused POST must also leave the database as it was.
+
+A URL pattern missing from MATRIX fails `test_every_url_pattern_is_in_the_matrix` with the line to add.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from portal.models import Role
+from surveys.models import Answer, Question, Questionnaire, Response
+from surveys.structure import clear_cache
+from tests.access.cycle import build_cycle
+from tests.factories import CountryFactory, UserFactory
+from tests.surveys.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
+
+ROLES = ("anonymous", Role.FOCAL_POINT, Role.CONTRIBUTOR, Role.REVIEWER, Role.ADMINISTRATOR, Role.PROVIDER)
+
+# Framework URLs that are not the portal's own pages, left out on purpose:
+SKIPPED_PREFIXES = {
+    # Django's admin: its own permission system (is_staff, model permissions), tested by Django; only
+    # administrators are staff. Secretariat two-factor sign-in covers it (tests/portal/test_hardening.py).
+    "admin/": "Django admin, guarded by is_staff and the two-factor middleware",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str  # "GET" or "POST"
+    args: str  # which objects fill the URL: a key of ARGUMENTS
+    cells: dict  # scope ("any", "own", "other") -> one letter per role, in the order of ROLES
+    data: dict  # sent with the request: query string for GET, form for POST (empty unless the view
+    # needs a valid value to get as far as its permission check, e.g. which version to restore)
+
+
+def row(method="GET", args="none", data=None, **cells):
+    return Row(method, args, {scope: letters.split() for scope, letters in cells.items()}, data or {})
+
+
+#            URL name                               method  arguments      anon  FP  contr  rev  admin  prov
+MATRIX = {
+    "set_language": row("POST", any="Y Y Y Y Y Y"),
+    "favicon.ico": row(any="Y Y Y Y Y Y"),
+    # portal
+    "portal:home": row(any="L Y Y Y Y Y"),
+    "portal:country_list": row(any="L Y Y Y Y Y"),
+    "portal:country_detail": row(args="country", own="L Y Y Y Y Y", other="L Y Y Y Y Y"),
+    "portal:team": row(any="L Y N N Y N"),
+    "portal:invitation_revoke": row("POST", "invitation", own="L Y N N Y N", other="L N N N Y N"),
+    "portal:invitation_accept": row(args="invitation_token", own="Y Y Y Y Y Y", other="Y Y Y Y Y Y"),
+    # sign-in
+    "login": row(any="Y Y Y Y Y Y"),
+    "two_factor_verify": row(any="L Y Y Y Y Y"),
+    "two_factor_enrol": row(any="L Y Y Y Y Y"),
+    "logout": row("POST", any="L L L L L L"),  # signing out leads back to the sign-in page
+    "password_reset": row(any="Y Y Y Y Y Y"),
+    "password_reset_done": row(any="Y Y Y Y Y Y"),
+    "password_reset_confirm": row(args="password_token", any="Y Y Y Y Y Y"),
+    "password_reset_complete": row(any="Y Y Y Y Y Y"),
+    "password_change": row(any="L Y Y Y Y Y"),
+    "password_change_done": row(any="L Y Y Y Y Y"),
+    # questionnaires
+    "surveys:questionnaire_list": row(any="L Y Y Y Y Y"),
+    "surveys:questionnaire_import": row(any="L N N N Y N"),
+    "surveys:questionnaire_detail": row(args="questionnaire", any="L Y Y Y Y Y"),
+    "surveys:questionnaire_export": row(args="questionnaire", any="L N N N Y N"),
+    "surveys:questionnaire_copy": row("POST", "questionnaire", any="L N N N Y N"),
+    "surveys:questionnaire_publish": row("POST", "questionnaire", any="L N N N Y N"),
+    "surveys:questionnaire_deadline": row("POST", "questionnaire", any="L N N N Y N"),
+    "surveys:instrument_read": row(args="instrument", any="L Y Y Y Y Y"),
+    # review and analysis (Secretariat)
+    "surveys:review_home": row(any="L N N Y Y N"),
+    "surveys:audit_trail": row(any="L N N Y Y N"),
+    "surveys:review_queue": row(args="questionnaire", any="L N N Y Y N"),
+    "surveys:analysis": row(args="questionnaire", any="L N N Y Y N"),
+    "surveys:analysis_states": row(
+        args="questionnaire", data={"provision": "UNTOC-99-1", "answer": "yes"}, any="L N N Y Y N"
+    ),
+    "surveys:responses_export_csv": row(args="questionnaire", any="L N N Y Y N"),
+    "surveys:responses_export_xlsx": row(args="questionnaire", any="L N N Y Y N"),
+    # a State's response
+    "surveys:response_list": row(any="L Y Y Y Y N"),  # the Secretariat sees every State's there
+    "surveys:response_detail": row(args="response", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "surveys:response_scope": row(
+        "POST",
+        "response",
+        data={"instrument": "UNTOC", "include": "1"},
+        own="L Y N N N N",
+        other="L N N N N N",
+    ),
+    "surveys:response_submit": row(args="response", own="L Y N N N N", other="L N N N N N"),
+    "surveys:response_submitted": row(args="response", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "surveys:section_form": row(args="section", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "surveys:answer_autosave": row("POST", "question", own="L Y Y N N N", other="L N N N N N"),
+    "surveys:answer_history": row(args="question", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "surveys:answer_restore": row(
+        "POST", "question", data={"version": "1"}, own="L Y N N N N", other="L N N N N N"
+    ),
+    "surveys:answer_reuse": row(
+        "POST", "reusable_question", data={"offer": "0"}, own="L Y Y N N N", other="L N N N N N"
+    ),
+    "surveys:attachment_download": row(args="attachment", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "surveys:attachment_remove": row("POST", "attachment", own="L Y Y N N N", other="L N N N N N"),
+    "surveys:response_transition": row(
+        "POST", "response", data={"action": "start_review"}, own="L N N Y Y N", other="L N N Y Y N"
+    ),
+    "surveys:response_compare": row(args="response", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "surveys:comment_add": row("POST", "question", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "surveys:comment_resolve": row("POST", "comment", own="L N N Y Y N", other="L N N Y Y N"),
+    "surveys:offline_download": row(args="response", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "surveys:offline_upload": row(args="response", own="L Y Y N N N", other="L N N N N N"),
+    "surveys:offline_apply": row("POST", "response", own="L Y Y N N N", other="L N N N N N"),
+    # reports
+    "reports:session_list": row(any="L Y Y Y Y N"),
+    "reports:session_detail": row(args="conference_session", any="L Y Y Y Y N"),
+    "reports:job_detail": row(args="report", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "reports:job_status": row(args="report", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "reports:job_retry": row("POST", "report", own="L Y Y Y Y N", other="L N N Y Y N"),
+    "reports:job_download": row(args="report", own="L Y Y Y Y N", other="L N N Y Y N"),
+}
+
+
+# Patterns without a name are listed by their route.
+UNNAMED = {"favicon.ico": "/favicon.ico"}
+
+# How each kind of argument is filled from the objects of one State (`data` is the fixture below).
+ARGUMENTS = {
+    "none": lambda data, scope: {},
+    "country": lambda data, scope: {"iso2": data["states"][scope].country.iso2},
+    "invitation": lambda data, scope: {"pk": data["states"][scope].invitation.pk},
+    "invitation_token": lambda data, scope: {"token": data["states"][scope].invitation_token},
+    "password_token": lambda data, scope: data["password_token"],
+    "questionnaire": lambda data, scope: {"code": data["cycle"].questionnaire.code},
+    "instrument": lambda data, scope: {
+        "code": data["cycle"].questionnaire.code,
+        "instrument": data["cycle"].section.instrument.code,
+    },
+    "response": lambda data, scope: {"pk": data["states"][scope].response.pk},
+    "section": lambda data, scope: {
+        "pk": data["states"][scope].response.pk,
+        "section_code": data["cycle"].section.code,
+    },
+    "question": lambda data, scope: {
+        "pk": data["states"][scope].response.pk,
+        "question_code": data["cycle"].question.code,
+    },
+    "reusable_question": lambda data, scope: {
+        "pk": data["states"][scope].response.pk,
+        "question_code": data["reusable_question"].code,
+    },
+    "attachment": lambda data, scope: {
+        "pk": data["states"][scope].response.pk,
+        "attachment_id": data["states"][scope].attachment.pk,
+    },
+    "comment": lambda data, scope: {
+        "pk": data["states"][scope].response.pk,
+        "comment_id": data["states"][scope].comment.pk,
+    },
+    "conference_session": lambda data, scope: {"number": data["conference_session"].number},
+    "report": lambda data, scope: {"pk": data["states"][scope].extra["report"].pk},
+}
+
+
+def _url_patterns(patterns=None, prefix="", namespace=""):
+    """(name, route, argument names) of every URL pattern, walking included URL lists."""
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if any(str(pattern.pattern) == skipped for skipped in SKIPPED_PREFIXES):
+                continue
+            inner = f"{namespace}:{pattern.namespace}".strip(":") if pattern.namespace else namespace
+            yield from _url_patterns(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}".strip(":") if pattern.name else str(pattern.pattern)
+            yield name, route, sorted(pattern.pattern.converters)
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    found = {name: (route, params) for name, route, params in _url_patterns()}
+    missing = [
+        f'    "{name}": row(...),  # {route} takes {params or "no argument"}: say what each role may do '
+        f"(Y/L/N per role: {' '.join(ROLES)}), with own= and other= lines if it shows a State's data"
+        for name, (route, params) in sorted(found.items())
+        if name not in MATRIX
+    ]
+    assert not missing, "URL patterns missing from MATRIX in tests/test_access_matrix.py; add:\n" + "\n".join(
+        missing
+    )
+    stale = sorted(set(MATRIX) - set(found))
+    assert not stale, f"MATRIX names URL patterns that no longer exist: {stale}"
+
+
+def test_matrix_rows_are_well_formed():
+    for name, spec in MATRIX.items():
+        assert spec.method in ("GET", "POST"), name
+        assert spec.args in ARGUMENTS, name
+        assert set(spec.cells) in ({"any"}, {"own", "other"}), name
+        for letters in spec.cells.values():
+            assert len(letters) == len(ROLES) and set(letters) <= {"Y", "L", "N"}, name
+
+
+# --- The data: built once for the module, outside the tests' transactions ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def matrix_data(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        own_state = CountryFactory(iso2="AA", name="Alphaland")
+        other_state = CountryFactory(iso2="BB", name="Betaland")
+        users = {
+            Role.FOCAL_POINT: UserFactory(role=Role.FOCAL_POINT, country=own_state),
+            Role.CONTRIBUTOR: UserFactory(role=Role.CONTRIBUTOR, country=own_state),
+            Role.REVIEWER: UserFactory(reviewer=True),
+            Role.ADMINISTRATOR: UserFactory(administrator=True),
+            Role.PROVIDER: UserFactory(provider_user=True),
+        }
+        other_focal_point = UserFactory(role=Role.FOCAL_POINT, country=other_state)
+        other_contributor = UserFactory(role=Role.CONTRIBUTOR, country=other_state)
+        cycle = build_cycle(
+            states={
+                "own": (users[Role.FOCAL_POINT], users[Role.CONTRIBUTOR]),
+                "other": (other_focal_point, other_contributor),
+            },
+            reviewer=users[Role.REVIEWER],
+        )
+        data = {
+            "users": users,
+            "cycle": cycle,
+            "states": cycle.states,
+            "password_token": {
+                "uidb64": urlsafe_base64_encode(force_bytes(other_contributor.pk)),
+                "token": default_token_generator.make_token(other_contributor),
+            },
+        }
+        _add_reuse_offer(data)
+        if apps.is_installed("reports"):
+            _add_reports(data)
+    yield data
+    with django_db_blocker.unblock():
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _add_reuse_offer(data):
+    """Each State accepted an answer to the previous version of the second question: it may be reused."""
+    cycle = data["cycle"]
+    previous = QuestionnaireFactory(
+        code="matrix-previous", status=Questionnaire.Status.CLOSED, published_at=timezone.now()
+    )
+    earlier = QuestionFactory(section=SectionFactory(questionnaire=previous), kind=Question.Kind.COMPLIANCE)
+    cycle.questionnaire.previous = previous
+    cycle.questionnaire.save()
+    question = (
+        cycle.section.questions.exclude(pk=cycle.question.pk).filter(kind=Question.Kind.COMPLIANCE).first()
+    )
+    question.continues = earlier
+    question.save()
+    now = timezone.now()
+    for state in data["states"].values():
+        accepted = Response.objects.create(
+            questionnaire=previous,
+            country=state.country,
+            status=Response.Status.ACCEPTED,
+            submitted_at=now,
+            accepted_at=now,
+        )
+        Answer.objects.create(response=accepted, question=earlier, value="yes", updated_at=now)
+    data["reusable_question"] = question
+    clear_cache()
+
+
+def _add_reports(data):
+    from reports.models import ConferenceSession, ReportJob
+
+    session = ConferenceSession.objects.create(
+        number=13,
+        title="Thirteenth session",
+        start_date=datetime.date(2026, 10, 12),
+        end_date=datetime.date(2026, 10, 16),
+        venue="Vienna",
+        symbol_prefix="CTOC/COP/2026/",
+        data_cutoff=datetime.date(2026, 9, 1),
+        questionnaire=data["cycle"].questionnaire,
+    )
+    data["conference_session"] = session
+    for key, state in data["states"].items():
+        job = ReportJob(
+            session=session,
+            kind="country_profile",
+            language="en",
+            country=state.country,
+            audience="state",
+            fingerprint=f"{key:0<64}"[:64],
+            status=ReportJob.Status.DONE,
+            progress=100,
+        )
+        job.file.save(f"profile-{state.country.iso2}.pdf", ContentFile(b"%PDF-1.4 report"), save=False)
+        job.save()
+        state.extra["report"] = job
+
+
+# --- The check ----------------------------------------------------------------------------------------------
+
+
+def _fingerprint():
+    """Row counts and latest change of every table the portal's pages write to."""
+    rows = []
+    for label in ("portal", "surveys", "assistance", "reports"):
+        if not apps.is_installed(label):
+            continue
+        for model in apps.get_app_config(label).get_models():
+            queryset = model.objects.all()
+            latest = (
+                queryset.aggregate(latest=Max("updated_at"))["latest"]
+                if hasattr(model, "updated_at")
+                else None
+            )
+            rows.append((model._meta.label, queryset.count(), latest))
+    return rows
+
+
+def _outcome(response, method) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        path = urlsplit(response["Location"]).path
+        if path == reverse("login"):
+            return "L"
+        if path in (reverse("two_factor_verify"), reverse("two_factor_enrol")):
+            return "second factor asked"
+        return "Y"
+    if status in (403, 404):
+        return "N"
+    if status < 300 or (method == "POST" and status in (400, 409, 410)) or status == 410:
+        return "Y"
+    return f"HTTP {status}"
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_access(url_name, matrix_data, db):
+    spec = MATRIX[url_name]
+    clients = {"anonymous": Client()}
+    for role, user in matrix_data["users"].items():
+        clients[role] = Client()
+        clients[role].force_login(user)  # Secretariat sessions are verified (tests/access/otp.py)
+    problems = []
+    for scope, letters in spec.cells.items():
+        kwargs = ARGUMENTS[spec.args](matrix_data, "own" if scope == "any" else scope)
+        url = UNNAMED.get(url_name) or reverse(url_name, kwargs=kwargs)
+        for role, expected in zip(ROLES, letters, strict=True):
+            client = clients[role]
+            with transaction.atomic():
+                before = _fingerprint() if spec.method == "POST" and expected != "Y" else None
+                if spec.method == "POST":
+                    response = client.post(url, spec.data)
+                else:
+                    response = client.get(url, spec.data)
+                outcome = _outcome(response, spec.method)
+                if before is not None and _fingerprint() != before:
+                    problems.append(f"{role} {scope}: refused POST {url} changed the database")
+                transaction.set_rollback(True)
+            if outcome != expected:
+                problems.append(
+                    f"{role:<14} {scope:<5} {spec.method} {url}: expected {expected}, got {outcome}"
+                )
+    assert not problems, "\n".join(problems)
