@@ -2,6 +2,7 @@
 directories, no network. User text reaches the HTML only through Django's autoescaping, and even if markup
 slipped through, the URL fetcher below refuses to load anything it names."""
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -10,6 +11,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint logs every layout step at INFO; the worker's log keeps its warnings (e.g. refused URLs) only.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def static_roots() -> list[Path]:
