@@ -63,6 +63,42 @@ NAV_ITEMS = [
         _("PDF reports for the Conference: country profiles, analysis, assistance, contributions."),
     ),
     NavItem(
+        _("Assistance needs"),
+        "assistance:need_list",
+        (Role.FOCAL_POINT, Role.CONTRIBUTOR, Role.REVIEWER, Role.ADMINISTRATOR),
+        _("Technical assistance needs: consent to share them, priorities, offers and activities."),
+    ),
+    NavItem(
+        _("Shared needs"),
+        "assistance:need_list",
+        (Role.PROVIDER,),
+        _("The technical assistance needs States agreed to share: filter them and offer help."),
+    ),
+    NavItem(
+        _("My offers and activities"),
+        "assistance:my_assistance",
+        (Role.PROVIDER,),
+        _("Your offers of assistance, their outcome, and the activities you deliver."),
+    ),
+    NavItem(
+        _("Offers and activities"),
+        "assistance:offer_list",
+        (Role.REVIEWER, Role.ADMINISTRATOR),
+        _("Offers from providers to decide on, and the activities that match needs with providers."),
+    ),
+    NavItem(
+        _("Contributions"),
+        "assistance:contribution_list",
+        (Role.REVIEWER, Role.ADMINISTRATOR, Role.PROVIDER),
+        _("Pledges, commitments and receipts to the account under article 30, in US dollars."),
+    ),
+    NavItem(
+        _("Coverage"),
+        "assistance:coverage",
+        (Role.REVIEWER, Role.ADMINISTRATOR),
+        _("Which needs are covered, by region, kind and instrument, and where high-priority gaps remain."),
+    ),
+    NavItem(
         _("Team"),
         "portal:team",
         (Role.FOCAL_POINT, Role.ADMINISTRATOR),

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("portal.core_urls")),
     path("accounts/", include("portal.auth_urls")),
     path("", include("surveys.urls")),
+    path("assistance/", include("assistance.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
