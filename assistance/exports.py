@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -157,7 +158,7 @@ def _table(name: str, user: User, language: str, rows=None) -> tuple[list[str], 
     rows = rows if rows is not None else rows_for(user)
     with translation.override(language):
         columns = columns_of()
-        headers = [guard(str(column.header)) for column in columns]
+        headers = [guard(capfirst(str(column.header))) for column in columns]
         table = [[_plain(column.value(row)) for column in columns] for row in rows]
     return headers, table
 
