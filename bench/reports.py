@@ -39,10 +39,10 @@ def main(languages):
         reviewer.is_verified = lambda: True
         session = ConferenceSession.objects.create(
             number=13,
-            title="Thirteenth session of the Conference of the Parties",
+            title_en="Thirteenth session of the Conference of the Parties",
             start_date=date(2026, 10, 12),
             end_date=date(2026, 10, 16),
-            venue="Vienna",
+            venue_en="Vienna",
             symbol_prefix="CTOC/COP/2026/",
             data_cutoff=timezone.localdate(),
             questionnaire=data["questionnaire"],

@@ -13,7 +13,7 @@ fills the database named by DATABASE_URL (migrated first; it should be empty). F
 import random
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 STATES = 200
@@ -198,10 +198,7 @@ def seed_cycle(seed: int = 2026, *, verbose: bool = False) -> dict:
 
 def _seed_assistance(rng, questionnaire, countries, responses, reviewer, say) -> dict:
     """Needs from the assistance answers, providers, activities, offers, rates and contributions."""
-    try:
-        from assistance.models import Activity, Contribution, ExchangeRate, Need, Offer, Provider
-    except ImportError:
-        return {}
+    from assistance.models import Activity, Contribution, ExchangeRate, Need, Offer, Provider
     from surveys.models import Answer, AssistanceKind
 
     kinds = {k.code: k for k in AssistanceKind.objects.all()}
@@ -219,7 +216,6 @@ def _seed_assistance(rng, questionnaire, countries, responses, reviewer, say) ->
         Provider.objects.create(name=f"Government of {c.name}", kind="donor_state", country=c) for c in donors
     ]
     say(f"{len(providers)} providers")
-    now_date = date(2026, 6, 1)
     rates = []
     for currency, base in CURRENCIES.items():
         for month in range(1, 13):
@@ -258,7 +254,7 @@ def _seed_assistance(rng, questionnaire, countries, responses, reviewer, say) ->
                     source="answer",
                     questionnaire=questionnaire,
                     answer=answer,
-                    shared_at=None if status in ("identified",) else timezone_now(),
+                    shared_at=None if status == "identified" else timezone_now(),
                 )
             )
     # Matched, in progress and met needs belong to an activity of one provider for the State.
@@ -343,7 +339,6 @@ def _seed_assistance(rng, questionnaire, countries, responses, reviewer, say) ->
                     )
                 )
     say(f"{len(offers)} offers, {len(contributions)} contributions")
-    _ = now_date
     return {"needs": len(needs), "activities": len(activities), "contributions": len(contributions)}
 
 
@@ -363,4 +358,3 @@ if __name__ == "__main__":
     call_command("migrate", verbosity=0)
     result = seed_cycle(int(sys.argv[1]) if len(sys.argv) > 1 else 2026, verbose=True)
     print({k: v for k, v in result.items() if isinstance(v, int)})
-    _ = timedelta

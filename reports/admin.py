@@ -1,10 +1,11 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import ConferenceSession, ReportJob
 
 
 @admin.register(ConferenceSession)
-class ConferenceSessionAdmin(admin.ModelAdmin):
+class ConferenceSessionAdmin(TranslationAdmin):
     list_display = ("number", "title", "start_date", "end_date", "venue", "symbol_prefix", "data_cutoff")
     search_fields = ("title", "venue", "symbol_prefix")
 

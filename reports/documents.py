@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assistance.models import Need
 from portal.models import Country
 from surveys import analysis
 from surveys.analysis import REPLIED_STATUSES, Counts, percent_text
@@ -244,15 +245,9 @@ def country_profile_context(
 
 
 def _recorded_needs(country: Country) -> list:
-    """Needs recorded in the assistance register for this State, when that register exists."""
-    from django.apps import apps
-
-    try:
-        need = apps.get_model("assistance", "Need")
-    except LookupError:
-        return []
+    """The State's needs in the assistance register (from its answers or recorded by the Secretariat)."""
     return list(
-        need.objects.filter(country=country)
+        Need.objects.filter(country=country)
         .select_related("provision", "instrument", "kind")
         .order_by("-updated_at")[:200]
     )

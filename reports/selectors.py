@@ -5,12 +5,12 @@ import hashlib
 import json
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assistance.models import Activity, Contribution, ExchangeRate, Need, Offer, Provider
 from portal.models import NATIONAL_ROLES, SECRETARIAT_ROLES, Country, TreatyParticipation, User
 from surveys.analysis import REPLIED_STATUSES
 from surveys.models import Answer, Comment, Response
@@ -77,16 +77,10 @@ def _stamp(queryset, field="updated_at") -> list:
     return [row["latest"].isoformat() if row["latest"] else "", row["n"]]
 
 
-def _assistance_stamps(session: ConferenceSession) -> dict:
-    """max(updated_at) and counts of the assistance tables the two assistance reports read."""
-    stamps = {}
-    for name in ("Need", "Offer", "Activity", "Contribution", "ExchangeRate", "Provider"):
-        try:
-            model = apps.get_model("assistance", name)
-        except LookupError:
-            continue
-        stamps[name] = _stamp(model.objects.all())
-    return stamps
+def _assistance_stamps() -> dict:
+    """Latest change and row count of each assistance table the two assistance reports read."""
+    models = (Need, Offer, Activity, Contribution, ExchangeRate, Provider)
+    return {model.__name__: _stamp(model.objects.all()) for model in models}
 
 
 def input_stamps(*, session: ConferenceSession, kind: str, country: Country | None = None) -> dict:
@@ -104,9 +98,7 @@ def input_stamps(*, session: ConferenceSession, kind: str, country: Country | No
         )
         stamps["country"] = _stamp(Country.objects.filter(pk=country.pk))
         stamps["participations"] = _stamp(TreatyParticipation.objects.filter(country=country))
-        need = _need_model()
-        if need is not None:
-            stamps["needs"] = _stamp(need.objects.filter(country=country))
+        stamps["needs"] = _stamp(Need.objects.filter(country=country))
     elif kind == ReportKind.ANALYTICAL:
         stamps["responses"] = _stamp(Response.objects.filter(questionnaire_id=questionnaire_id))
         stamps["answers"] = _stamp(
@@ -117,16 +109,9 @@ def input_stamps(*, session: ConferenceSession, kind: str, country: Country | No
         stamps["participations"] = _stamp(TreatyParticipation.objects.all())
         stamps["countries"] = _stamp(Country.objects.all())
     else:
-        stamps.update(_assistance_stamps(session))
+        stamps.update(_assistance_stamps())
         stamps["countries"] = _stamp(Country.objects.all())
     return stamps
-
-
-def _need_model():
-    try:
-        return apps.get_model("assistance", "Need")
-    except LookupError:
-        return None
 
 
 def fingerprint(

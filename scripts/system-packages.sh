@@ -3,12 +3,13 @@
 #   runtime: gettext (translations), Noto fonts covering Arabic and Chinese, HarfBuzz subsetting and Pango
 #            for WeasyPrint PDFs
 #   test:    Debian's chromium (Playwright drives it), docker-compose (checks the compose file),
-#            poppler-utils (pdftotext, to read generated PDFs in tests)
+#            poppler-utils (pdftotext, pdffonts, pdfinfo, to read generated PDFs in tests), fontconfig
+#            (fc-list, to find the installed font behind each font a PDF embeds)
 # With root it uses apt-get; otherwise it names the missing packages and stops.
 set -euo pipefail
 
 runtime=(gettext fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
-test_only=(chromium docker-compose poppler-utils)
+test_only=(chromium docker-compose poppler-utils fontconfig)
 
 wanted=("${runtime[@]}")
 if [ "${1:-}" = "--test" ]; then
