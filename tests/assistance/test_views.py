@@ -678,3 +678,13 @@ def test_the_pages_render_in_arabic(client, reviewer, shared_need):
     response = client.get(f"/ar/assistance/needs/{shared_need.pk}/")
     assert response.status_code == 200
     assert 'dir="rtl"' in response.content.decode()
+
+
+def test_the_admin_shows_assistance_records_read_only(client, administrator, shared_need):
+    OfferFactory(need=shared_need)
+    ContributionFactory()
+    client.force_login(administrator)
+    for model in ("need", "offer", "activity", "exchangerate", "contribution"):
+        assert client.get(reverse(f"admin:assistance_{model}_changelist")).status_code == 200
+    assert client.get(reverse("admin:assistance_need_change", args=[shared_need.pk])).status_code == 200
+    assert client.get(reverse("admin:assistance_need_add")).status_code == 403
