@@ -148,3 +148,12 @@ def test_page_counter_follows_the_translation_order():
         '"第" counter(page) "页，共" counter(pages) "页"'
     )
     assert rendering.css_string('a"b\\c') == '"a\\"b\\\\c"'
+
+
+def test_user_text_keeps_its_own_direction_in_a_document_of_the_other():
+    from reports.templatetags.reports_pdf import text_dir
+
+    assert text_dir("Penal Code, art. 12") == "ltr"
+    assert text_dir("12 — قانون العقوبات") == "rtl"
+    assert text_dir("2015-03-01") == "auto"
+    assert text_dir(None) == "auto"
