@@ -20,12 +20,18 @@ def main(languages):
 
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("django_tasks").setLevel(logging.WARNING)
+    import shutil
+    import tempfile
+
+    from django.conf import settings
     from django.utils import timezone
     from seed import seed_cycle
 
     from reports.models import ConferenceSession, ReportJob, ReportKind
     from reports.services import report_request
 
+    # The PDFs go to a scratch directory removed afterwards, like the database.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="omnibus-bench-reports-")
     with throwaway_database():
         started = time.perf_counter()
         data = seed_cycle(2026)
@@ -77,6 +83,7 @@ def main(languages):
             print(
                 f"{'analytical (again)':<22} {language:<8} {time.perf_counter() - start:6.2f} s  job {again.pk}"
             )
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 if __name__ == "__main__":
