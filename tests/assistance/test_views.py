@@ -688,3 +688,60 @@ def test_the_admin_shows_assistance_records_read_only(client, administrator, sha
         assert client.get(reverse(f"admin:assistance_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:assistance_need_change", args=[shared_need.pk])).status_code == 200
     assert client.get(reverse("admin:assistance_need_add")).status_code == 403
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "zh-hans"])
+def test_every_page_renders_in_other_languages(client, reviewer, provider_user, shared_need, language):
+    offer = OfferFactory(need=shared_need, provider=provider_user.provider)
+    activity = ActivityFactory(provider=provider_user.provider, country=shared_need.country)
+    contribution = ContributionFactory(
+        donor=provider_user.provider, currency="USD", amount=Decimal("1234.50")
+    )
+    ExchangeRateFactory()
+    detail = url("contribution_detail", contribution.pk)  # reversed in English: /en/…
+    pages = {
+        reviewer: [
+            url("need_list") + "?priority=high",
+            url("need_create"),
+            url("need_detail", shared_need.pk),
+            url("offer_list"),
+            url("offer_match", offer.pk),
+            url("activity_list"),
+            url("activity_create"),
+            f"{url('activity_create')}?country={shared_need.country.pk}",
+            url("activity_detail", activity.pk),
+            url("contribution_list"),
+            url("contribution_create"),
+            detail,
+            url("rate_list"),
+            url("coverage"),
+        ],
+        provider_user: [
+            url("need_list"),
+            url("need_detail", shared_need.pk),
+            url("my_assistance"),
+            url("activity_detail", activity.pk),
+            url("contribution_list"),
+        ],
+    }
+    for user, paths in pages.items():
+        client.force_login(user)
+        for path in paths:
+            response = client.get(f"/{language}{path[3:]}")
+            assert response.status_code == 200, path
+            assert f'lang="{language}"' in response.content.decode()
+    # Money follows the page's language (CLDR): the digits and the separators of the locale.
+    page = client.get(f"/{language}{detail[3:]}").content.decode()
+    from babel.numbers import format_currency
+
+    expected = format_currency(
+        Decimal("1234.50"), "USD", locale={"zh-hans": "zh_Hans"}.get(language, language)
+    )
+    assert expected in page
+
+
+def test_the_export_buttons_keep_the_filters(client, reviewer, shared_need):
+    client.force_login(reviewer)
+    page = client.get(url("need_list"), {"priority": "high", "page": "1"}).content.decode()
+    assert '<input type="hidden" name="priority" value="high">' in page
+    assert 'name="page"' not in page.split('aria-label="Export"')[1].split("</form>")[0]
