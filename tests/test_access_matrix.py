@@ -15,6 +15,7 @@ the contributor) and `other` (Betaland's). A refused POST must also leave the da
 A URL pattern missing from MATRIX fails `test_every_url_pattern_is_in_the_matrix` with the line to add.
 """
 
+import copy
 import datetime
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -23,9 +24,9 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Max
-from django.test import Client
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -35,6 +36,7 @@ from portal.models import Role
 from surveys.models import Answer, Question, Questionnaire, Response
 from surveys.structure import clear_cache
 from tests.access.cycle import build_cycle
+from tests.access.otp import verified_force_login
 from tests.factories import CountryFactory, UserFactory
 from tests.surveys.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
 
@@ -141,6 +143,33 @@ MATRIX = {
     "reports:job_status": row(args="report", own="L Y Y Y Y N", other="L N N Y Y N"),
     "reports:job_retry": row("POST", "report", own="L Y Y Y Y N", other="L N N Y Y N"),
     "reports:job_download": row(args="report", own="L Y Y Y Y N", other="L N N Y Y N"),
+    # technical assistance
+    "assistance:need_list": row(any="L Y Y Y Y Y"),  # each sees what is theirs: a provider, shared needs
+    "assistance:need_create": row(any="L N N Y Y N"),
+    "assistance:needs_share": row("POST", any="L Y N N N N"),
+    "assistance:need_detail": row(args="need_shared", own="L Y Y Y Y Y", other="L N N Y Y Y"),
+    "assistance:need_share": row("POST", "need_identified", own="L Y N N N N", other="L N N N N N"),
+    "assistance:need_unshare": row("POST", "need_shared", own="L Y N N N N", other="L N N N N N"),
+    "assistance:need_priority": row("POST", "need_shared", own="L Y N Y Y N", other="L N N Y Y N"),
+    "assistance:need_withdraw": row("POST", "need_identified", own="L Y N Y Y N", other="L N N Y Y N"),
+    "assistance:need_reopen": row("POST", "need_withdrawn", own="L Y N Y Y N", other="L N N Y Y N"),
+    "assistance:offer_make": row("POST", "need_shared", own="L N N N N Y", other="L N N N N Y"),
+    "assistance:offer_list": row(any="L N N Y Y N"),
+    "assistance:offer_withdraw": row("POST", "offer", own="L N N N N Y", other="L N N N N Y"),
+    "assistance:offer_decline": row("POST", "offer", own="L N N Y Y N", other="L N N Y Y N"),
+    "assistance:offer_match": row(args="offer", own="L N N Y Y N", other="L N N Y Y N"),
+    "assistance:my_assistance": row(any="L N N N N Y"),
+    "assistance:activity_list": row(any="L Y Y Y Y Y"),
+    "assistance:activity_create": row(any="L N N Y Y N"),
+    "assistance:activity_detail": row(args="activity", own="L Y Y Y Y Y", other="L N N Y Y Y"),
+    "assistance:activity_status": row("POST", "activity", own="L N N Y Y N", other="L N N Y Y N"),
+    "assistance:activity_add_needs": row("POST", "activity", own="L N N Y Y N", other="L N N Y Y N"),
+    "assistance:contribution_list": row(any="L N N Y Y Y"),
+    "assistance:contribution_create": row(any="L N N Y Y N"),
+    "assistance:contribution_detail": row(args="contribution", any="L N N Y Y Y"),
+    "assistance:rate_list": row(any="L N N Y Y N"),
+    "assistance:coverage": row(any="L N N Y Y N"),
+    "assistance:export": row(args="needs_export", any="L Y Y Y Y Y"),  # scoped like the needs list
 }
 
 
@@ -182,6 +211,13 @@ ARGUMENTS = {
     },
     "conference_session": lambda data, scope: {"number": data["conference_session"].number},
     "report": lambda data, scope: {"pk": data["states"][scope].extra["report"].pk},
+    "need_identified": lambda data, scope: {"pk": data["states"][scope].extra["need_identified"].pk},
+    "need_shared": lambda data, scope: {"pk": data["states"][scope].extra["need_shared"].pk},
+    "need_withdrawn": lambda data, scope: {"pk": data["states"][scope].extra["need_withdrawn"].pk},
+    "offer": lambda data, scope: {"pk": data["states"][scope].extra["offer"].pk},
+    "activity": lambda data, scope: {"pk": data["states"][scope].extra["activity"].pk},
+    "contribution": lambda data, scope: {"pk": data["contribution"].pk},
+    "needs_export": lambda data, scope: {"name": "needs", "file_format": "csv"},
 }
 
 
@@ -228,7 +264,10 @@ def test_matrix_rows_are_well_formed():
 
 
 @pytest.fixture(scope="module")
-def matrix_data(django_db_setup, django_db_blocker):
+def matrix_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    # Files of this module live in a folder of their own, whatever other test runs do to theirs.
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("matrix-media")))
+    media.enable()
     with django_db_blocker.unblock():
         own_state = CountryFactory(iso2="AA", name="Alphaland")
         other_state = CountryFactory(iso2="BB", name="Betaland")
@@ -260,11 +299,17 @@ def matrix_data(django_db_setup, django_db_blocker):
         _add_reuse_offer(data)
         if apps.is_installed("reports"):
             _add_reports(data)
+        if apps.is_installed("assistance"):
+            _add_assistance(data)
+        # One signed-in client per role for the whole module; Secretariat sessions are verified.
+        data["clients"] = {"anonymous": Client()}
+        for role, user in users.items():
+            data["clients"][role] = Client()
+            verified_force_login(data["clients"][role], user)
     yield data
     with django_db_blocker.unblock():
-        from django.core.management import call_command
-
         call_command("flush", interactive=False, verbosity=0)
+    media.disable()
 
 
 def _add_reuse_offer(data):
@@ -293,6 +338,27 @@ def _add_reuse_offer(data):
         Answer.objects.create(response=accepted, question=earlier, value="yes", updated_at=now)
     data["reusable_question"] = question
     clear_cache()
+
+
+def _add_assistance(data):
+    """Per State: a need only identified, one shared (with the provider's open offer), one withdrawn that
+    the answers still ask for; an activity of the provider; and one contribution of the provider."""
+    from assistance.models import Need
+    from tests.assistance.factories import ActivityFactory, ContributionFactory, NeedFactory, OfferFactory
+
+    provider_user = data["users"][Role.PROVIDER]
+    provider = provider_user.provider
+    now = timezone.now()
+    for state in data["states"].values():
+        extra = state.extra
+        extra["need_identified"] = NeedFactory(country=state.country)
+        extra["need_shared"] = NeedFactory(country=state.country, status=Need.Status.SHARED, shared_at=now)
+        extra["need_withdrawn"] = NeedFactory(
+            country=state.country, status=Need.Status.WITHDRAWN, in_answer=True
+        )
+        extra["offer"] = OfferFactory(need=extra["need_shared"], provider=provider, created_by=provider_user)
+        extra["activity"] = ActivityFactory(provider=provider, country=state.country)
+    data["contribution"] = ContributionFactory(donor=provider)
 
 
 def _add_reports(data):
@@ -329,20 +395,20 @@ def _add_reports(data):
 
 
 def _fingerprint():
-    """Row counts and latest change of every table the portal's pages write to."""
-    rows = []
+    """Row count and latest change of every table the portal's pages write to, in one query."""
+    parts = []
     for label in ("portal", "surveys", "assistance", "reports"):
         if not apps.is_installed(label):
             continue
         for model in apps.get_app_config(label).get_models():
-            queryset = model.objects.all()
-            latest = (
-                queryset.aggregate(latest=Max("updated_at"))["latest"]
-                if hasattr(model, "updated_at")
-                else None
-            )
-            rows.append((model._meta.label, queryset.count(), latest))
-    return rows
+            table = connection.ops.quote_name(model._meta.db_table)
+            parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608 - names from the models
+            if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+                column = connection.ops.quote_name(model._meta.get_field("updated_at").column)
+                parts.append(f"(SELECT MAX({column}) FROM {table})")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return cursor.fetchone()
 
 
 def _outcome(response, method) -> str:
@@ -364,16 +430,14 @@ def _outcome(response, method) -> str:
 @pytest.mark.parametrize("url_name", sorted(MATRIX))
 def test_access(url_name, matrix_data, db):
     spec = MATRIX[url_name]
-    clients = {"anonymous": Client()}
-    for role, user in matrix_data["users"].items():
-        clients[role] = Client()
-        clients[role].force_login(user)  # Secretariat sessions are verified (tests/access/otp.py)
+    clients = matrix_data["clients"]
     problems = []
     for scope, letters in spec.cells.items():
         kwargs = ARGUMENTS[spec.args](matrix_data, "own" if scope == "any" else scope)
         url = UNNAMED.get(url_name) or reverse(url_name, kwargs=kwargs)
         for role, expected in zip(ROLES, letters, strict=True):
             client = clients[role]
+            cookies = copy.deepcopy(client.cookies)  # signing out must not sign the module's client out
             with transaction.atomic():
                 before = _fingerprint() if spec.method == "POST" and expected != "Y" else None
                 if spec.method == "POST":
@@ -384,6 +448,7 @@ def test_access(url_name, matrix_data, db):
                 if before is not None and _fingerprint() != before:
                     problems.append(f"{role} {scope}: refused POST {url} changed the database")
                 transaction.set_rollback(True)
+            client.cookies = cookies
             if outcome != expected:
                 problems.append(
                     f"{role:<14} {scope:<5} {spec.method} {url}: expected {expected}, got {outcome}"

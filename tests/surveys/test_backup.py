@@ -27,6 +27,12 @@ from tests.surveys.factories import ResponseFactory, published_questionnaire
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _own_media_folder(settings, tmp_path):
+    """Files of these tests live apart from other test runs' (which may empty theirs at any time)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def cycle():
     own, other = CountryFactory(iso2="AA", name="Alphaland"), CountryFactory(iso2="BB", name="Betaland")
