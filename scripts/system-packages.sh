@@ -5,15 +5,21 @@
 #   test:    Debian's chromium (Playwright drives it), docker-compose (checks the compose file),
 #            poppler-utils (pdftotext, pdffonts, pdfinfo, to read generated PDFs in tests), fontconfig
 #            (fc-list, to find the installed font behind each font a PDF embeds)
+#   bench:   the PostgreSQL server programs (initdb, pg_ctl): bench/load.py runs a throwaway cluster of its
+#            own (./scripts/system-packages.sh --bench)
 # With root it uses apt-get; otherwise it names the missing packages and stops.
 set -euo pipefail
 
 runtime=(gettext fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
 test_only=(chromium docker-compose poppler-utils fontconfig)
+bench_only=(postgresql)
 
 wanted=("${runtime[@]}")
 if [ "${1:-}" = "--test" ]; then
   wanted+=("${test_only[@]}")
+fi
+if [ "${1:-}" = "--bench" ]; then
+  wanted+=("${bench_only[@]}")
 fi
 
 missing=()
