@@ -50,6 +50,8 @@ def country_list(request):
 
 @login_required
 def country_detail(request, iso2):
+    if "\x00" in iso2:  # no code holds one, and the database refuses to even look it up
+        raise Http404
     country = get_object_or_404(selectors.countries_with_participations(), iso2=iso2.upper())
     return render(
         request,

@@ -60,6 +60,8 @@ def questionnaire_detail(request, code):
 @login_required
 def instrument_read(request, code, instrument):
     questionnaire = _questionnaire_for(request, code)
+    if "\x00" in instrument:  # no code holds one, and the database refuses to even look it up
+        raise Http404
     instrument = get_object_or_404(Instrument, code=instrument.upper())
     form = ReadingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

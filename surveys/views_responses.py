@@ -55,7 +55,10 @@ def response_list(request):
     user = request.user
     if user.role in (Role.FOCAL_POINT, Role.CONTRIBUTOR):
         if request.method == "POST":
-            questionnaire = get_object_or_404(Questionnaire, code=request.POST.get("questionnaire"))
+            code = request.POST.get("questionnaire", "")
+            if "\x00" in code:  # no code holds one, and the database refuses to even look it up
+                raise Http404
+            questionnaire = get_object_or_404(Questionnaire, code=code)
             try:
                 response = answer_services.response_for(country=user.country, questionnaire=questionnaire)
             except ValidationError as error:
@@ -345,6 +348,8 @@ def answer_history(request, pk, question_code):
 @require_POST
 def answer_restore(request, pk, question_code):
     response = _response_for(request, pk)
+    if "\x00" in question_code:  # no code holds one, and the database refuses to even look it up
+        raise Http404
     answer = get_object_or_404(response.answers.select_related("question"), question__code=question_code)
     try:
         version = int(request.POST.get("version", ""))
@@ -437,7 +442,10 @@ def attachment_remove(request, pk, attachment_id):
 @require_POST
 def response_scope(request, pk):
     response = _response_for(request, pk)
-    instrument = get_object_or_404(Instrument, code=request.POST.get("instrument", ""))
+    code = request.POST.get("instrument", "")
+    if "\x00" in code:  # no code holds one, and the database refuses to even look it up
+        raise Http404
+    instrument = get_object_or_404(Instrument, code=code)
     try:
         answer_services.response_opt_in(
             response=response,

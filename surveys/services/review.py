@@ -72,11 +72,18 @@ def response_start_review(*, response: Response, by: User, ip_address: str | Non
     return _transition(response=response, action="start_review", by=by, ip_address=ip_address)
 
 
+def _refuse_nul(text: str, field: str) -> None:
+    # The database stores no NUL character: refuse it as a form field would, rather than fail on saving.
+    if "\x00" in text:
+        raise ValidationError({field: _("Null characters are not allowed.")})
+
+
 def response_return(*, response: Response, by: User, summary: str, ip_address: str | None = None) -> Response:
     """Send the response back to the State with a summary of what to clarify (and open comments)."""
     summary = summary.strip()
     if not summary:
         raise ValidationError({"summary": _("Say what the State should clarify.")})
+    _refuse_nul(summary, "summary")
 
     def needs_open_comment(locked):
         if not locked.comments.filter(resolved_at__isnull=True).exists():
@@ -119,6 +126,7 @@ def comment_add(
         raise ValidationError({"body": _("Write a message.")})
     if len(body) > 20_000:
         raise ValidationError({"body": _("The message is longer than %(max)s characters.") % {"max": 20_000}})
+    _refuse_nul(body, "body")
     with transaction.atomic():
         comment = Comment.objects.create(
             response=response,

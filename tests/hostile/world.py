@@ -37,7 +37,7 @@ Kind = Question.Kind
 INVITATION_TOKEN = "hostile-invitation-token"  # noqa: S105 - a test token, not a secret
 
 
-@dataclass
+@dataclass(repr=False)
 class World:
     country: Country
     users: dict[str, User]
@@ -55,8 +55,8 @@ class World:
     session: ConferenceSession
     job: ReportJob
 
-    def question(self, kind: str) -> Question:
-        return self.questions[kind]
+    def __repr__(self):
+        return f"World({self.country.iso2}, response {self.response.pk})"
 
 
 def _compliance(section, code, **kwargs) -> Question:

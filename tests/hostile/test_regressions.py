@@ -1,0 +1,74 @@
+"""Bugs the hostile-input properties found, each pinned by the smallest request that showed it.
+
+PostgreSQL stores no NUL character and refuses to even compare one: a code or message holding one was
+a server error (ValueError from the database driver) instead of a refusal."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from portal.models import AuditEvent, Role
+from surveys.models import Comment, Response
+
+from .checks import rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kwargs"),
+    [
+        ("portal:country_detail", lambda w: {"iso2": "A\x00"}),
+        ("surveys:instrument_read", lambda w: {"code": w.questionnaire.code, "instrument": "untoc\x00"}),
+    ],
+)
+def test_a_nul_in_a_code_in_the_path_is_not_found(world, as_role, url_name, kwargs):
+    assert as_role(Role.FOCAL_POINT).get(reverse(url_name, kwargs=kwargs(world))).status_code == 404
+
+
+def test_restoring_the_answer_of_a_code_with_a_nul_is_not_found(world, as_role):
+    url = reverse("surveys:answer_restore", args=[world.response.pk, "U-T\x00"])
+    assert as_role(Role.FOCAL_POINT).post(url, {"version": "1"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field"), [("response_scope", "instrument"), ("response_list", "questionnaire")]
+)
+def test_a_posted_code_with_a_nul_is_not_found(world, as_role, url_name, field):
+    args = [world.response.pk] if url_name == "response_scope" else []
+    before = rows(Response, AuditEvent)
+    reply = as_role(Role.FOCAL_POINT).post(reverse(f"surveys:{url_name}", args=args), {field: "UNTOC\x00"})
+    assert reply.status_code == 404
+    assert rows(Response, AuditEvent) == before
+
+
+def _errors(reply):
+    return [str(m) for m in get_messages(reply.wsgi_request) if m.level_tag == "error"]
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.FOCAL_POINT])
+def test_a_comment_with_a_nul_is_refused_and_changes_nothing(world, as_role, role):
+    Response.objects.filter(pk=world.response.pk).update(
+        status=Response.Status.UNDER_REVIEW, submitted_at="2026-10-01T00:00Z"
+    )
+    before = rows(Comment, AuditEvent)
+    reply = as_role(role).post(
+        reverse("surveys:comment_add", args=[world.response.pk, "U-T"]), {"body": "Which\x00 courts?"}
+    )
+    assert reply.status_code == 302
+    assert _errors(reply) == ["Null characters are not allowed."]
+    assert rows(Comment, AuditEvent) == before
+
+
+def test_returning_a_response_with_a_nul_in_the_summary_is_refused_and_changes_nothing(world, as_role):
+    Response.objects.filter(pk=world.response.pk).update(
+        status=Response.Status.UNDER_REVIEW, submitted_at="2026-10-01T00:00Z"
+    )
+    before = rows(Response, Comment, AuditEvent)
+    reply = as_role(Role.REVIEWER).post(
+        reverse("surveys:response_transition", args=[world.response.pk]),
+        {"action": "return", "summary": "Clarify\x00 article 5"},
+    )
+    assert reply.status_code == 302
+    assert _errors(reply) == ["Null characters are not allowed."]
+    assert rows(Response, Comment, AuditEvent) == before
