@@ -2,8 +2,6 @@
 query string, the form fields it reads, its files and its path: never a server error."""
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,7 +10,6 @@ from portal.models import Role
 
 from .endpoints import URL_KWARGS, form_field_names, walk, walked_names
 from .strategies import date_text, examples, hostile_text, number_text, uploads
-from .world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -29,24 +26,6 @@ ROLES = (None, Role.FOCAL_POINT, Role.CONTRIBUTOR, Role.REVIEWER, Role.ADMINISTR
 field_value = st.one_of(hostile_text, number_text, date_text, st.lists(hostile_text, min_size=2, max_size=3))
 form_data = st.dictionaries(st.sampled_from(FIELDS), field_value, max_size=8)
 files = st.dictionaries(st.sampled_from(FILE_FIELDS), uploads, max_size=1)
-
-
-@pytest.fixture(scope="module")
-def _world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once for the module, outside the tests' transactions: each test rolls back what it changed.
-    The database is emptied afterwards, as other modules expect."""
-    media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        built = build_world()
-    yield built, media
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture
-def world(_world, db, settings):
-    built, settings.MEDIA_ROOT = _world
-    return built
 
 
 def test_every_url_of_the_portal_is_walked():
