@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 
 def examples(count: int) -> settings:
@@ -223,22 +224,21 @@ def cell_value():
     )
 
 
+def cell_safe(value):
+    # No spreadsheet program writes control characters into a cell; openpyxl refuses them too.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _mutate_workbook(data: bytes, edits, renames, deletions) -> bytes:
     workbook = load_workbook(BytesIO(data))
     sheets = workbook.worksheets
     for sheet_index, row, column, value in edits:
-        sheet = sheets[sheet_index % len(sheets)]
-        cell = sheet.cell(row=row, column=column)
-        try:
-            cell.value = value
-        except (ValueError, TypeError):
-            # openpyxl refuses control characters in cells: no spreadsheet program writes them either.
-            cell.value = repr(value)
+        sheets[sheet_index % len(sheets)].cell(row=row, column=column, value=cell_safe(value))
     for sheet_index, title in renames:
         sheet = sheets[sheet_index % len(sheets)]
         try:
-            sheet.title = title
-        except ValueError:
+            sheet.title = cell_safe(title)[:31] or "x"
+        except ValueError:  # characters no sheet name may hold
             sheet.title = f"x{sheet_index}"
     for sheet_index in deletions:
         if len(workbook.worksheets) > 1:
