@@ -23,3 +23,16 @@ def login_client_ip(request) -> str | None:
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def record_lockout(sender, request=None, username="", ip_address=None, **kwargs):
+    """Each sign-in refused by the lockout goes to the audit trail, so the Secretariat can see an attack."""
+    from .audit import audit_record
+
+    audit_record(
+        actor=None,
+        action="auth.locked_out",
+        summary=f"Sign-in paused for {username} after repeated wrong passwords"[:255],
+        data={"username": username},
+        ip_address=ip_address,
+    )

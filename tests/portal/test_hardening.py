@@ -63,6 +63,9 @@ def test_repeated_wrong_passwords_lock_the_address_and_email_out_with_a_clear_pa
     response = _sign_in(client, focal_point.email, password)
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+    event = AuditEvent.objects.filter(action="auth.locked_out").first()
+    assert event.data["username"] == focal_point.email
+    assert event.ip_address == "198.51.100.7"
 
 
 def test_lockout_message_follows_the_language_of_the_page(client, focal_point):
