@@ -55,6 +55,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+CODE = ROOT  # the code served and seeded: a snapshot of the last commit unless --worktree
 PYTHON = sys.executable
 PASSWORD = "load-passphrase-2026"  # noqa: S105 - throwaway accounts in a throwaway cluster
 LANGUAGE = "en"
@@ -145,6 +146,22 @@ class Cluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/omnibus_load"
 
 
+def snapshot(workdir: Path) -> tuple[Path, str]:
+    """The committed code (`git archive HEAD`), so that files being edited meanwhile are not what is
+    measured; the front-end packages and compiled translations, which git does not hold, are borrowed."""
+    target = workdir / "src"
+    target.mkdir()
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    for compiled in ROOT.glob("locale/*/LC_MESSAGES/*.mo"):
+        shutil.copy2(compiled, target / compiled.relative_to(ROOT))
+    return target, commit
+
+
 # --- Environment, seed and check (Django in this process) ------------------------------------------------
 def portal_environment(workdir: Path, cluster: Cluster) -> dict:
     return {
@@ -156,13 +173,13 @@ def portal_environment(workdir: Path, cluster: Cluster) -> dict:
         "DJANGO_STATIC_ROOT": str(workdir / "static"),
         "DJANGO_MEDIA_ROOT": str(workdir / "media"),
         "DJANGO_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(CODE),
     }
 
 
 def manage(env: dict, *args):
     subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL
+        [PYTHON, str(CODE / "manage.py"), *args], check=True, env=env, cwd=CODE, stdout=subprocess.DEVNULL
     )
 
 
@@ -289,7 +306,7 @@ class Server:
         # Django logs errors to the console: gunicorn's and Django's messages end up in one file.
         self.output = self.log.open("ab")
         self.process = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=self.output, stderr=subprocess.STDOUT
+            command, env=env, cwd=CODE, stdout=self.output, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -332,6 +349,30 @@ class Server:
                 return random.choice(busy)
         return random.choice(self.workers())
 
+    def serving(self, in_flight: dict) -> dict[int, str]:
+        """Worker pid -> kind of the request it is serving, from the connections it holds open: the
+        client end of each is a port a client registered in `in_flight`."""
+        inodes = {}
+        for pid in self.workers():
+            for fd in glob(f"/proc/{pid}/fd/*"):
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue
+                if target.startswith("socket:["):
+                    inodes[target[8:-1]] = pid
+        serving = {}
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            parts = line.split()
+            local_port, remote_port, inode = (
+                int(parts[1].split(":")[1], 16),
+                int(parts[2].split(":")[1], 16),
+                parts[9],
+            )
+            if local_port == self.port and inode in inodes and remote_port in in_flight:
+                serving[inodes[inode]] = in_flight[remote_port]
+        return serving
+
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -373,6 +414,7 @@ class Run:
     stop_at: float = float("inf")
     go: threading.Event = field(default_factory=threading.Event)
     signed_in: int = 0
+    in_flight: dict = field(default_factory=dict)  # client port -> kind of the request under way
     samples: list = field(default_factory=list)
     acks: list = field(default_factory=list)
     attempts_after_ack: set = field(default_factory=set)
@@ -416,10 +458,13 @@ class Browser:
             sent["Origin"] = f"https://127.0.0.1:{self.run.port}"
             sent["Referer"] = f"https://127.0.0.1:{self.run.port}{path}"
         start = time.monotonic()
-        status, text, location, detail = 0, "", "", ""
+        status, text, location, detail, client_port = 0, "", "", "", None
         try:
             connection = http.client.HTTPConnection("127.0.0.1", self.run.port, timeout=90)
             try:
+                connection.connect()
+                client_port = connection.sock.getsockname()[1]
+                self.run.in_flight[client_port] = kind
                 connection.request(method, path, body=body, headers=sent)
                 reply = connection.getresponse()
                 payload = reply.read()
@@ -435,6 +480,7 @@ class Browser:
                 if reply.getheader("Content-Encoding") is None:
                     text = payload.decode("utf-8", "replace")
             finally:
+                self.run.in_flight.pop(client_port, None)
                 connection.close()
         except (OSError, http.client.HTTPException) as error:
             detail = type(error).__name__
@@ -656,11 +702,23 @@ class Fault:
 
 
 def inject_faults(run: Run, server: Server, cluster: Cluster, start: float, duration: float, faults: list):
-    """Kill -9 a busy web worker at 30 % of the run, restart PostgreSQL (fast) at 60 %."""
+    """Kill -9 a web worker at 30 % of the run, while it serves an automatic save if one is caught within
+    ten seconds (otherwise one using the CPU); restart PostgreSQL (fast) at 60 %."""
     time.sleep(max(0, start + 0.3 * duration - time.monotonic()))
     before = server.workers()
-    victim = server.busy_worker()
-    fault = Fault("web worker killed (SIGKILL) mid-request", time.monotonic())
+    victim, serving = None, "?"
+    deadline = time.monotonic() + 10
+    while victim is None and time.monotonic() < deadline:
+        for pid, kind in server.serving(run.in_flight).items():
+            if kind == "autosave POST":
+                victim, serving = pid, kind
+                break
+        else:
+            time.sleep(0.005)
+    if victim is None:
+        victim = server.busy_worker()
+        serving = server.serving(run.in_flight).get(victim, "?")
+    fault = Fault(f"web worker killed (SIGKILL) while serving: {serving}", time.monotonic())
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -784,6 +842,9 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread if > 1)")
     parser.add_argument("--think", type=float, nargs=2, default=(1.5, 4.0), help="seconds between saves")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--worktree", action="store_true", help="serve the working tree as it is, not the last commit"
+    )
     parser.add_argument("--keep", action="store_true", help="leave the temporary directory for inspection")
     parser.add_argument(
         "--samples", type=Path, help="write every request (CSV: kind, start s, ms, status, error)"
@@ -791,7 +852,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     duration = args.duration or (20 if args.quick else 180)
 
+    global CODE
     workdir = Path(tempfile.mkdtemp(prefix="omnibus-load-"))
+    if args.worktree:
+        code = "working tree"
+    else:
+        CODE, commit = snapshot(workdir)
+        code = f"commit {commit}"
     cluster = Cluster(workdir)
     server = None
     try:
@@ -804,7 +871,7 @@ def main(argv=None) -> int:
         manage(env, "load_states")
         manage(env, "load_questionnaire")
         manage(env, "collectstatic", "--noinput")
-        sys.path.insert(0, str(ROOT))
+        sys.path.insert(0, str(CODE))
         import django
 
         django.setup()
@@ -851,7 +918,7 @@ def main(argv=None) -> int:
         sign_in = [s for s in run.samples if s.start < start]
         measured = [s for s in run.samples if start <= s.start < run.stop_at]
         print()
-        print(f"Machine: {machine(cluster)}")
+        print(f"Machine: {machine(cluster)}; code: {code}")
         print(
             f"Load: {len(plan['focal_points'])} focal points, {len(plan['reviewers'])} reviewers, {duration:.0f} s, "
             f"gunicorn {args.workers} sync workers{f' × {args.threads} threads' if args.threads > 1 else ''}, "
