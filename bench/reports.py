@@ -15,6 +15,26 @@ from common import machine, setup_django, throwaway_database
 setup_django()
 
 
+def add_revisions() -> int:
+    """The seed writes answers only; the reports read each answer's latest revision saved by the data
+    cut-off (today). One revision per answer when it was saved, and for one answer in four a second one
+    tomorrow, after the cut-off, that the reports must not see."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO surveys_answerrevision (answer_id, version, value, language, source, changed_at, changed_by_id) "
+            "SELECT id, version, value, language, 'form', updated_at, updated_by_id FROM surveys_answer"
+        )
+        first = cursor.rowcount
+        cursor.execute(
+            "INSERT INTO surveys_answerrevision (answer_id, version, value, language, source, changed_at, changed_by_id) "
+            "SELECT id, version + 1, value, language, 'form', updated_at + interval '1 day', updated_by_id "
+            "FROM surveys_answer WHERE id % 4 = 0"
+        )
+        return first + cursor.rowcount
+
+
 def main(languages):
     import logging
 
@@ -39,6 +59,12 @@ def main(languages):
         print(
             f"Seed: {len(data['countries'])} States, {data['answers']} answers, {data['comments']} comments, "
             f"{data.get('needs', 0)} needs, {data.get('contributions', 0)} contributions "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        started = time.perf_counter()
+        revisions = add_revisions()
+        print(
+            f"Revisions: {revisions} (each answer saved once, a quarter changed again after the cut-off) "
             f"in {time.perf_counter() - started:.1f} s"
         )
         reviewer = data["reviewer"]

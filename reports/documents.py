@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from assistance.models import Need
 from portal.models import Country
 from surveys import analysis
-from surveys.analysis import REPLIED_STATUSES, Counts, percent_text
+from surveys.analysis import Counts, answers_as_of, percent_text, replied_as_of, statuses_as_of
 from surveys.charts import Bar, compliance_chart
 from surveys.models import Answer, Article, Comment, Question, Response
 from surveys.selectors import response_scope
@@ -144,12 +144,16 @@ def _item(question: Question, value, vocabulary) -> Item:
 
 
 def country_profile_response(session: ConferenceSession, country: Country) -> Response:
+    """The State's response, if it had answered anything by the data cut-off."""
     response = (
         Response.objects.filter(questionnaire=session.questionnaire, country=country)
         .select_related("questionnaire", "country")
         .first()
     )
-    if response is None or not Answer.objects.filter(response=response).exists():
+    if (
+        response is None
+        or not answers_as_of(Answer.objects.filter(response=response), session.cutoff_at).exists()
+    ):
         raise ReportUnavailable(
             _("%(state)s has not answered this session's questionnaire yet: there is no profile to print.")
             % {"state": country.name}
@@ -161,12 +165,25 @@ def country_profile_context(
     session: ConferenceSession, country: Country, audience: str, language: str
 ) -> dict:
     response = country_profile_response(session, country)
+    cutoff = session.cutoff_at
     structure = structure_for(response.questionnaire)
     scope = response_scope(response, structure)
-    values = dict(Answer.objects.filter(response=response).values_list("question_id", "value"))
+    # The answers as they stood at the data cut-off: each one's latest revision saved by then.
+    values = dict(
+        answers_as_of(Answer.objects.filter(response=response), cutoff).values_list(
+            "question_id", "value_then"
+        )
+    )
     visible = visible_question_ids(structure, values)
+    status = statuses_as_of(Response.objects.filter(pk=response.pk), cutoff).get(response.pk, response.status)
     comments: dict[int, list[Comment]] = {}
-    for comment in Comment.objects.filter(response=response).select_related("author").order_by("created_at"):
+    for comment in (
+        Comment.objects.filter(response=response, created_at__lte=cutoff)
+        .select_related("author")
+        .order_by("created_at")
+    ):
+        if comment.resolved_at is not None and comment.resolved_at > cutoff:
+            comment.resolved_at = None  # resolved after the cut-off: still open then
         if audience == Audience.STATE and comment.resolved_at is None:
             continue
         comments.setdefault(comment.question_id, []).append(comment)
@@ -224,11 +241,18 @@ def country_profile_context(
         {
             "country": country,
             "response": response,
+            "response_status": Response.Status(status).label,
+            "submitted_at": response.submitted_at
+            if response.submitted_at and response.submitted_at <= cutoff
+            else None,
+            "accepted_at": response.accepted_at
+            if response.accepted_at and response.accepted_at <= cutoff
+            else None,
             "audience": audience,
             "for_secretariat": audience == Audience.SECRETARIAT,
             "parts": parts,
             "needs": provisions_needing,
-            "recorded_needs": _recorded_needs(country),
+            "recorded_needs": _recorded_needs(country, cutoff),
             "answered": answered,
             "shown": shown,
             "percent": percent_text(100 * answered / shown if shown else 0),
@@ -244,10 +268,11 @@ def country_profile_context(
     return context
 
 
-def _recorded_needs(country: Country) -> list:
-    """The State's needs in the assistance register (from its answers or recorded by the Secretariat)."""
+def _recorded_needs(country: Country, cutoff) -> list:
+    """The State's needs in the assistance register (from its answers or recorded by the Secretariat)
+    recorded by the data cut-off (shown with their current status)."""
     return list(
-        Need.objects.filter(country=country)
+        Need.objects.filter(country=country, created_at__lte=cutoff)
         .select_related("provision", "instrument", "kind")
         .order_by("-updated_at")[:200]
     )
@@ -263,21 +288,26 @@ def _sum(counts_list) -> Counts:
     return total
 
 
-def _replied(session: ConferenceSession) -> int:
-    return Response.objects.filter(questionnaire=session.questionnaire, status__in=REPLIED_STATUSES).count()
+def _replied(session: ConferenceSession) -> list[int]:
+    """The responses that were replies at the session's data cut-off."""
+    return replied_as_of(session.questionnaire, session.cutoff_at)
 
 
-def _assistance_tallies(session: ConferenceSession, vocabulary) -> tuple[list, list]:
-    """Challenges cited and kinds of assistance requested, over every reply: (label, answers, States)."""
+def _assistance_tallies(session: ConferenceSession, vocabulary, replied: list[int]) -> tuple[list, list]:
+    """Challenges cited and kinds of assistance requested, over every reply as it stood at the cut-off:
+    (label, answers, States)."""
     challenges: Counter = Counter()
     challenge_states: dict[str, set] = {}
     kinds: Counter = Counter()
     kind_states: dict[str, set] = {}
-    rows = Answer.objects.filter(
-        question__questionnaire=session.questionnaire,
-        question__kind=Kind.ASSISTANCE,
-        response__status__in=REPLIED_STATUSES,
-    ).values_list("response__country_id", "value")
+    rows = answers_as_of(
+        Answer.objects.filter(
+            question__questionnaire=session.questionnaire,
+            question__kind=Kind.ASSISTANCE,
+            response_id__in=replied,
+        ),
+        session.cutoff_at,
+    ).values_list("response__country_id", "value_then")
     for country_id, value in rows.iterator(chunk_size=5000):
         if not isinstance(value, dict):
             continue
@@ -305,7 +335,8 @@ def analytical_context(session: ConferenceSession, language: str) -> dict:
             _("No State has replied to this session's questionnaire yet: there is nothing to analyse.")
         )
     questionnaire = session.questionnaire
-    overview = analysis.compliance_overview(questionnaire)
+    cutoff = session.cutoff_at
+    overview = analysis.compliance_overview(questionnaire, as_of=cutoff)
     fonts = font_family(language)
     bidi = translation.get_language_info(language)["bidi"]
     article_ids = {row.provision.article_id for block in overview.instruments for row in block.rows}
@@ -325,7 +356,7 @@ def analytical_context(session: ConferenceSession, language: str) -> dict:
             )
             for article_id, counts in by_article.items()
         ]
-        group_rows = analysis.compliance_by_group(questionnaire, instrument=code)
+        group_rows = analysis.compliance_by_group(questionnaire, instrument=code, as_of=cutoff)
         instruments.append(
             {
                 "instrument": block.instrument,
@@ -361,7 +392,7 @@ def analytical_context(session: ConferenceSession, language: str) -> dict:
     all_rows = [row for block in overview.instruments for row in block.rows if row.counts.expected]
     lowest = sorted(all_rows, key=lambda r: (r.counts.percent("yes"), -r.counts.percent("no")))[:10]
     vocabulary = vocabulary_for(language)
-    challenge_rows, kind_rows = _assistance_tallies(session, vocabulary)
+    challenge_rows, kind_rows = _assistance_tallies(session, vocabulary, replied)
     context = _frame(
         session=session,
         kind=ReportKind.ANALYTICAL,
@@ -370,8 +401,10 @@ def analytical_context(session: ConferenceSession, language: str) -> dict:
     )
     context.update(
         {
-            "replied": replied,
-            "state_count": Response.objects.filter(questionnaire=questionnaire).count(),
+            "replied": len(replied),
+            "state_count": Response.objects.filter(
+                questionnaire=questionnaire, created_at__lte=cutoff
+            ).count(),
             "overall": _sum(row.counts for row in all_rows),
             "instruments": instruments,
             "groups": overview.groups,

@@ -20,7 +20,7 @@ GAPS_SHOWN = 150
 def check_available(session: ConferenceSession, kind: str) -> None:
     from .documents import ReportUnavailable
 
-    if kind == ReportKind.TECHNICAL_ASSISTANCE and not Need.objects.exists():
+    if kind == ReportKind.TECHNICAL_ASSISTANCE and not _needs(session).exists():
         raise ReportUnavailable(
             _("No technical assistance need has been recorded yet: there is nothing to report.")
         )
@@ -28,6 +28,12 @@ def check_available(session: ConferenceSession, kind: str) -> None:
         raise ReportUnavailable(
             _("No contribution has been recorded up to the data cut-off date: there is nothing to report.")
         )
+
+
+def _needs(session: ConferenceSession):
+    """Needs recorded by the end of the data cut-off date. Their status is today's: the register does not
+    keep the history of every status change (the report's introduction says so)."""
+    return Need.objects.filter(created_at__lte=session.cutoff_at)
 
 
 def _contributions(session: ConferenceSession):
@@ -38,15 +44,14 @@ def technical_assistance_context(session: ConferenceSession, language: str) -> d
     from .documents import _frame, font_family
 
     check_available(session, ReportKind.TECHNICAL_ASSISTANCE)
-    statuses = dict(Need.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    needs = _needs(session)
+    statuses = dict(needs.order_by().values_list("status").annotate(n=Count("pk")))
     status_rows = [(label, statuses.get(value, 0)) for value, label in Need.Status.choices]
-    by_region = assistance.coverage(by="region")
-    by_kind = assistance.coverage(by="kind")
-    by_instrument = assistance.coverage(by="instrument")
+    by_region = assistance.coverage(by="region", needs=needs)
+    by_kind = assistance.coverage(by="kind", needs=needs)
+    by_instrument = assistance.coverage(by="instrument", needs=needs)
     national: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    for country_id, status, n in (
-        Need.objects.order_by().values_list("country_id", "status").annotate(n=Count("pk"))
-    ):
+    for country_id, status, n in needs.order_by().values_list("country_id", "status").annotate(n=Count("pk")):
         national[country_id][status] += n
     countries = {c.pk: c for c in Country.objects.filter(pk__in=national)}
     national_rows = sorted(

@@ -1,5 +1,8 @@
 """Conference sessions and the PDF reports built for them in the background."""
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -55,6 +58,13 @@ class ConferenceSession(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("reports:session_detail", kwargs={"number": self.number})
+
+    @property
+    def cutoff_at(self) -> datetime:
+        """The last moment of the data cut-off day in settings.TIME_ZONE: the reports use the data as they
+        stood then (answers, replies, needs saved after it are left out)."""
+        day_after = datetime.combine(self.data_cutoff + timedelta(days=1), time.min)
+        return day_after.replace(tzinfo=ZoneInfo(settings.TIME_ZONE)) - timedelta(microseconds=1)
 
 
 class ReportKind(models.TextChoices):

@@ -12,13 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.models import Activity, Contribution, ExchangeRate, Need, Offer, Provider
 from portal.models import NATIONAL_ROLES, SECRETARIAT_ROLES, Country, TreatyParticipation, User
-from surveys.analysis import REPLIED_STATUSES
 from surveys.models import Answer, Comment, Response
 
 from .models import ConferenceSession, ReportJob, ReportKind
 
 # Bump when a report's template or computation changes: stored files of older versions are not reused.
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 # A worker records a sign of life at every step; a job "running" without one for this long has lost its
 # worker (killed, out of memory, machine restarted) and is shown as failed, ready to be retried.
 STALE_AFTER = timedelta(seconds=getattr(settings, "REPORTS_STALE_AFTER_SECONDS", 300))
@@ -102,9 +101,8 @@ def input_stamps(*, session: ConferenceSession, kind: str, country: Country | No
     elif kind == ReportKind.ANALYTICAL:
         stamps["responses"] = _stamp(Response.objects.filter(questionnaire_id=questionnaire_id))
         stamps["answers"] = _stamp(
-            Answer.objects.filter(
-                response__questionnaire_id=questionnaire_id, response__status__in=REPLIED_STATUSES
-            )
+            # Every answer, not only today's replies: the report reads the replies as of the cut-off.
+            Answer.objects.filter(response__questionnaire_id=questionnaire_id)
         )
         stamps["participations"] = _stamp(TreatyParticipation.objects.all())
         stamps["countries"] = _stamp(Country.objects.all())
@@ -129,6 +127,8 @@ def fingerprint(
         "language": language,
         "country": country.pk if country else None,
         "audience": audience,
+        # The data as they stood at the end of this day: another cut-off is another report.
+        "cutoff": session.data_cutoff.isoformat(),
         "inputs": input_stamps(session=session, kind=kind, country=country),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

@@ -12,16 +12,18 @@ the participations, one over the opt-ins), whatever the number of States or prov
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import JSONField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Country, RegionalGroup, TreatyParticipation, User
+from portal.models import AuditEvent, Country, RegionalGroup, TreatyParticipation, User
 from portal.permissions import is_secretariat
 
-from .models import Answer, Instrument, Question, Questionnaire, Response
+from .models import Answer, AnswerRevision, Instrument, Question, Questionnaire, Response
 from .structure import structure_for
 
 REPLIED_STATUSES = (
@@ -56,6 +58,66 @@ def regional_groups() -> list[tuple[str, str]]:
 
 def group_label(key: str) -> str:
     return dict(regional_groups()).get(key, key)
+
+
+# --- As of a date (the data cut-off of a Conference session) -----------------------------------------------
+
+
+def value_as_of(as_of: datetime) -> Subquery:
+    """For an Answer queryset: the value of the answer's latest revision saved at or before `as_of`
+    (NULL when there was none then: the question was not answered yet). One correlated subquery, served
+    by the (answer, version) index; portable (no DISTINCT ON)."""
+    return Subquery(
+        AnswerRevision.objects.filter(answer_id=OuterRef("pk"), changed_at__lte=as_of)
+        .order_by("-version")
+        .values("value")[:1],
+        output_field=JSONField(),
+    )
+
+
+def answers_as_of(answers: QuerySet[Answer], as_of: datetime) -> QuerySet[Answer]:
+    """The answers that had a value at `as_of`, annotated `value_then` with it."""
+    return answers.annotate(value_then=value_as_of(as_of)).filter(
+        Exists(AnswerRevision.objects.filter(answer_id=OuterRef("pk"), changed_at__lte=as_of))
+    )
+
+
+def _status_events(as_of: datetime, *, before: bool) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.filter(
+        object_type=Response._meta.label_lower,
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action__startswith="response.",
+        data__has_key="to",
+    )
+    if before:
+        return events.filter(created_at__lte=as_of).order_by("-created_at", "-id")
+    return events.filter(created_at__gt=as_of).order_by("created_at", "id")
+
+
+def statuses_as_of(responses: QuerySet[Response], as_of: datetime) -> dict[int, str]:
+    """Each response's status at `as_of`, from the audit trail of its status changes (one query): the
+    status the last change before it led to; else the status the first change after it left; else (no
+    change recorded at all) the current status. A response created after `as_of` did not exist then."""
+    rows = (
+        responses.order_by()
+        .annotate(
+            status_then=Subquery(_status_events(as_of, before=True).values("data__to")[:1]),
+            status_before_next=Subquery(_status_events(as_of, before=False).values("data__from")[:1]),
+        )
+        .values_list("pk", "status", "created_at", "status_then", "status_before_next")
+    )
+    result = {}
+    for pk, status, created_at, then, before_next in rows:
+        if created_at > as_of:
+            continue
+        result[pk] = then or before_next or status
+    return result
+
+
+def replied_as_of(questionnaire: Questionnaire, as_of: datetime) -> list[int]:
+    """The responses to `questionnaire` that were replies at `as_of`."""
+    statuses = statuses_as_of(Response.objects.filter(questionnaire=questionnaire), as_of)
+    return [pk for pk, status in statuses.items() if status in REPLIED_STATUSES]
 
 
 def _group_key(regional_group: str) -> str:
@@ -186,7 +248,9 @@ def _answer_in_scope() -> Q:
     return Exists(party) | Exists(opted)
 
 
-def _tally(questionnaire: Questionnaire, instrument: str | None = None) -> _Tally:
+def _tally(
+    questionnaire: Questionnaire, instrument: str | None = None, as_of: datetime | None = None
+) -> _Tally:
     questions, instruments = _compliance_questions(questionnaire, instrument)
     codes = sorted({i.code for i in instruments.values()})
     answers: dict[tuple[int, str, str], int] = {}
@@ -194,16 +258,21 @@ def _tally(questionnaire: Questionnaire, instrument: str | None = None) -> _Tall
     if not questions:
         return _Tally(questions, instruments, answers, expected)
     # Model ordering (applied explicitly by the translation manager) would split the groups: clear it.
-    answer_rows = (
-        Answer.objects.filter(
-            question__questionnaire=questionnaire,
-            question__kind=Question.Kind.COMPLIANCE,
-            question__section__instrument__code__in=codes,
-            response__status__in=REPLIED_STATUSES,
+    replies = Answer.objects.filter(
+        question__questionnaire=questionnaire,
+        question__kind=Question.Kind.COMPLIANCE,
+        question__section__instrument__code__in=codes,
+    ).filter(_answer_in_scope())
+    if as_of is None:
+        replies = replies.filter(response__status__in=REPLIED_STATUSES).annotate(value_then=F("value"))
+    else:
+        # Replies at the cut-off, with the value each answer had then.
+        replies = replies.filter(response_id__in=replied_as_of(questionnaire, as_of)).annotate(
+            value_then=value_as_of(as_of)
         )
-        .filter(_answer_in_scope())
-        .order_by()
-        .values_list("question_id", "response__country__regional_group", "value")
+    answer_rows = (
+        replies.order_by()
+        .values_list("question_id", "response__country__regional_group", "value_then")
         .annotate(n=Count("id"))
     )
     for question_id, group, value, n in answer_rows:
@@ -288,16 +357,24 @@ def compliance_by_provision(
     return _provision_rows(_tally(questionnaire, instrument), regional_group)
 
 
-def compliance_by_group(questionnaire: Questionnaire, *, instrument: str | None = None) -> list[GroupRow]:
-    """Per regional group, the totals over the provisions (each State × provision pair counts once)."""
-    return _group_rows(_tally(questionnaire, instrument))
+def compliance_by_group(
+    questionnaire: Questionnaire, *, instrument: str | None = None, as_of: datetime | None = None
+) -> list[GroupRow]:
+    """Per regional group, the totals over the provisions (each State × provision pair counts once).
+    With `as_of`, the replies and answers as they stood then."""
+    return _group_rows(_tally(questionnaire, instrument, as_of))
 
 
 def compliance_overview(
-    questionnaire: Questionnaire, *, instrument: str | None = None, regional_group: str = ""
+    questionnaire: Questionnaire,
+    *,
+    instrument: str | None = None,
+    regional_group: str = "",
+    as_of: datetime | None = None,
 ) -> Overview:
-    """The provision rows, grouped by instrument, and the regional group totals, from one tally."""
-    tally = _tally(questionnaire, instrument)
+    """The provision rows, grouped by instrument, and the regional group totals, from one tally. With
+    `as_of`, the replies and answers as they stood then (see `value_as_of`, `replied_as_of`)."""
+    tally = _tally(questionnaire, instrument, as_of)
     blocks: dict[int, InstrumentBlock] = {}
     for row in _provision_rows(tally, regional_group):
         blocks.setdefault(row.instrument.pk, InstrumentBlock(instrument=row.instrument)).rows.append(row)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from surveys.models import Answer, Comment, Question, Response
+from surveys.models import Answer, AnswerRevision, Comment, Question, Response
 from surveys.structure import clear_cache
 from tests.factories import TreatyParticipationFactory
 from tests.surveys.factories import ResponseFactory, published_questionnaire
@@ -31,15 +31,26 @@ class Cycle:
     questions: dict
 
 
-def answer(response, question, value, user=None):
-    return Answer.objects.create(
-        response=response,
-        question=question,
-        value=value,
-        language="en",
-        updated_at=timezone.now(),
-        updated_by=user,
+def answer(response, question, value, user=None, at=None):
+    """An answer saved (at `at`, default now) with its revision, as the filling services save it."""
+    at = at or timezone.now()
+    saved = Answer.objects.create(
+        response=response, question=question, value=value, language="en", updated_at=at, updated_by=user
     )
+    AnswerRevision.objects.create(
+        answer=saved, version=1, value=value, language="en", source="form", changed_at=at, changed_by=user
+    )
+    return saved
+
+
+def change(saved, value, at):
+    """A later change of an answer (a new revision), saved at `at`."""
+    saved.value, saved.version, saved.updated_at = value, saved.version + 1, at
+    saved.save()
+    AnswerRevision.objects.create(
+        answer=saved, version=saved.version, value=value, language="en", source="form", changed_at=at
+    )
+    return saved
 
 
 @pytest.fixture
@@ -90,7 +101,9 @@ def cycle(state_a, reviewer):
         resolved_at=timezone.now(),
     )
     return Cycle(
-        session=ConferenceSessionFactory(questionnaire=questionnaire), response=response, questions=questions
+        session=ConferenceSessionFactory(questionnaire=questionnaire, data_cutoff=timezone.localdate()),
+        response=response,
+        questions=questions,
     )
 
 

@@ -38,7 +38,8 @@ def test_technical_assistance_report_at_global_regional_and_national_levels(revi
         country=gamma, status="matched", shared_at=datetime.datetime.now(datetime.UTC), activity=activity
     )
     NeedFactory(country=delta)
-    job = _build(ConferenceSessionFactory(), reviewer, ReportKind.TECHNICAL_ASSISTANCE, language)
+    session = ConferenceSessionFactory(data_cutoff=datetime.date.today())
+    job = _build(session, reviewer, ReportKind.TECHNICAL_ASSISTANCE, language)
     text = pdf_text(job.file.path)
     for expected in ("Gammaland", "Deltaland", "Rule of Law Fund", "CTOC/COP/2026/3"):
         assert plain(expected) in plain(text)
