@@ -46,6 +46,20 @@ def session_save(
     session.start_date, session.end_date, session.data_cutoff = start_date, end_date, data_cutoff
     session.symbol_prefix, session.questionnaire = symbol_prefix, questionnaire
     session.full_clean()
+    return _save_audited(session, by=by, created=created)
+
+
+def session_admin_save(*, by: User, session: ConferenceSession, changed_fields=()) -> ConferenceSession:
+    """Save a session created or edited in the admin (its form has validated every field and every
+    language of the translated ones), audited as `session_save` does."""
+    if not permissions.can_manage_sessions(by):
+        raise PermissionDenied
+    return _save_audited(session, by=by, created=session.pk is None, changed_fields=changed_fields)
+
+
+def _save_audited(
+    session: ConferenceSession, *, by: User, created: bool, changed_fields=()
+) -> ConferenceSession:
     with transaction.atomic():
         session.save()
         audit_record(
@@ -53,6 +67,7 @@ def session_save(
             action="session.created" if created else "session.changed",
             summary=f"Conference session {session.number}: {session.title}",
             target=session,
+            data={"fields": sorted(changed_fields)} if changed_fields else None,
         )
     return session
 

@@ -1,14 +1,15 @@
 """Asking for reports: stored files served again on unchanged data, refusals, failures, dead workers, retries."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent
 from reports import selectors, services
-from reports.models import ReportJob, ReportKind
+from reports.models import ConferenceSession, ReportJob, ReportKind
 from surveys.models import Answer, Response
 
 from .factories import ConferenceSessionFactory
@@ -187,3 +188,36 @@ def test_sessions_are_managed_by_administrators(administrator, reviewer, cycle):
         services.session_save(
             by=administrator, **{**fields, "number": 16, "end_date": fields["start_date"] - timedelta(days=1)}
         )
+
+
+def test_sessions_saved_in_the_admin_are_audited(client, administrator, reviewer, cycle):
+    client.force_login(administrator)
+    fields = {
+        "number": "98",
+        "title_en": "Fourteenth session",
+        "start_date": "2028-10-09",
+        "end_date": "2028-10-13",
+        "venue_en": "Vienna",
+        "symbol_prefix": "CTOC/COP/2028/",
+        "data_cutoff": "2028-08-31",
+        "questionnaire": str(cycle.session.questionnaire_id),
+    }
+    reply = client.post(reverse("admin:reports_conferencesession_add"), fields)
+    assert reply.status_code == 302, reply.context["adminform"].form.errors if reply.context else reply
+    session = ConferenceSession.objects.get(number=98)
+    created = AuditEvent.objects.get(action="session.created", object_id=str(session.pk))
+    assert created.actor == administrator
+    reply = client.post(
+        reverse("admin:reports_conferencesession_change", args=[session.pk]),
+        {**fields, "data_cutoff": "2028-09-15"},
+    )
+    assert reply.status_code == 302
+    changed = AuditEvent.objects.get(action="session.changed", object_id=str(session.pk))
+    assert changed.data == {"fields": ["data_cutoff"]}
+    session.refresh_from_db()
+    assert session.data_cutoff == date(2028, 9, 15)
+    # Anyone else cannot save a session there.
+    client.force_login(reviewer)
+    reply = client.post(reverse("admin:reports_conferencesession_add"), {**fields, "number": "99"})
+    assert reply.status_code in (302, 403)
+    assert not ConferenceSession.objects.filter(number=99).exists()
