@@ -16,7 +16,6 @@ run: setup
 	$(PY) manage.py load_states
 	$(PY) manage.py load_questionnaire
 	$(PY) manage.py load_demo
-	$(PY) manage.py load_demo_assistance
 	./scripts/run-local.sh
 
 test: setup-test lint

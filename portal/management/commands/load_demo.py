@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from assistance.demo import demo_assistance_load
 from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_load
+from reports.demo import demo_session_load
 
 
 class Command(BaseCommand):
-    help = "Create one demo account per role (local use only) and print them."
+    help = (
+        "Create one demo account per role, demo technical assistance and a demo Conference session "
+        "(local use only), and print the accounts."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -18,4 +23,13 @@ class Command(BaseCommand):
             "Secretariat accounts (reviewer, administrator) also ask for a one-time code: add the key "
             f"{DEMO_TOTP_SECRET} to an authenticator app, or print the current code with "
             "`.venv/bin/python manage.py demo_code`."
+        )
+        created = demo_assistance_load()
+        self.stdout.write(
+            f"Demo technical assistance: {created} needs from Ghana's answers, an offer, an activity, "
+            "rates and contributions." if created else "Demo technical assistance: already present."
+        )
+        session = demo_session_load()
+        self.stdout.write(
+            f"Demo Conference session: {session}." if session else "Demo Conference session: already present."
         )
