@@ -27,7 +27,9 @@ class Command(BaseCommand):
         created = demo_assistance_load()
         self.stdout.write(
             f"Demo technical assistance: {created} needs from Ghana's answers, an offer, an activity, "
-            "rates and contributions." if created else "Demo technical assistance: already present."
+            "rates and contributions."
+            if created
+            else "Demo technical assistance: already present."
         )
         session = demo_session_load()
         self.stdout.write(
