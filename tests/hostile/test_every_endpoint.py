@@ -55,7 +55,7 @@ def _sign_in(client, world, role):
 
 
 @pytest.mark.parametrize("url_name", sorted(URL_KWARGS))
-@examples(5)
+@examples(4)
 @given(data=st.data())
 def test_no_server_error_whatever_is_sent(client, world, url_name, data):
     role = data.draw(st.sampled_from(ROLES), label="role")
@@ -81,7 +81,7 @@ STR_ARGUMENTS = sorted(
 
 
 @pytest.mark.parametrize(("url_name", "argument"), STR_ARGUMENTS)
-@examples(3)
+@examples(2)
 @given(data=st.data())
 def test_no_server_error_whatever_is_in_the_path(client, world, url_name, argument, data):
     role = data.draw(st.sampled_from(ROLES[1:]), label="role")
