@@ -4,24 +4,36 @@ answered, with the questionnaire's codes as stable keys and the texts in a chose
 Every text a spreadsheet program could run as a formula is neutralized with the offline workbook's
 `guard`. The CSV is streamed and the XLSX written in openpyxl's write-only mode, so that 200 States ×
 740 questions never sit in memory as a whole. Every export is recorded in the audit trail.
+
+The XLSX of a whole cycle takes over half a minute to write, so a request never writes it: it asks for an
+`ExportJob` that the task worker builds (`export_request`, `export_build`), with progress and signs of
+life; the finished file is kept privately and served again while the answers have not changed (a
+fingerprint of the inputs), and every download is recorded in the audit trail.
 """
 
 import csv
-from collections.abc import Iterator
-from datetime import UTC
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, timedelta
 from io import BytesIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from portal.audit import audit_record
-from portal.models import User
+from portal.models import Country, User
 
-from .analysis import NO_GROUP, group_label
-from .models import Answer, Question, Questionnaire, Response
+from .analysis import NO_GROUP, can_view_analysis, group_label
+from .models import Answer, ExportJob, Question, Questionnaire, Response
 from .services.offline import CELL_LIMIT, answer_text, guard, vocabulary_for
 from .structure import structure_for
 from .values import is_answered
@@ -170,25 +182,214 @@ def responses_csv(
 def responses_xlsx(
     questionnaire: Questionnaire, *, language: str, by: User | None = None, ip_address: str | None = None
 ) -> bytes:
-    """The export as an XLSX workbook with one sheet, written row by row."""
+    """The export as an XLSX workbook with one sheet, written row by row (in the worker: `export_build`)."""
     _check_language(language)
+    content, _rows = _xlsx(questionnaire, language)
+    _record(questionnaire=questionnaire, language=language, file_format="xlsx", by=by, ip_address=ip_address)
+    return content
+
+
+def _xlsx(
+    questionnaire: Questionnaire, language: str, on_rows: Callable[[int], None] | None = None
+) -> tuple[bytes, int]:
+    """The workbook's bytes and its number of answer rows; `on_rows(written)` is called after each batch."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=questionnaire.code[:31])
     sheet.freeze_panes = "A2"
     sheet.append(list(COLUMNS))
     with translation.override(language):
         too_long = _("[Cut: the full answer is in the CSV export and online.]")
+    written = 0
     for rows in _batches(questionnaire, language):
         for row in rows:
             for index, value in enumerate(row):
                 if isinstance(value, str) and len(value) > CELL_LIMIT:
                     row[index] = value[: CELL_LIMIT - len(too_long) - 1] + " " + too_long
             sheet.append(row)
+        written += len(rows)
+        if on_rows is not None:
+            on_rows(written)
     buffer = BytesIO()
     workbook.save(buffer)
-    _record(questionnaire=questionnaire, language=language, file_format="xlsx", by=by, ip_address=ip_address)
-    return buffer.getvalue()
+    return buffer.getvalue(), written
 
 
 def export_filename(questionnaire: Questionnaire, language: str, extension: str) -> str:
     return f"{questionnaire.code}-responses-{language}.{extension}"
+
+
+# --- The XLSX export as a background job ----------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+# Bump when the file's layout or content changes: stored files of older versions are not served again.
+EXPORT_VERSION = "1"
+# The worker records a sign of life after every batch; a job "running" without one for this long has lost
+# its worker (killed, out of memory, machine restarted) and is shown failed, ready to be asked for again.
+STALE_AFTER = timedelta(seconds=getattr(settings, "EXPORTS_STALE_AFTER_SECONDS", 300))
+STALE_MESSAGE = gettext_lazy("The worker stopped while writing the file.")
+
+
+def _stamp(queryset) -> list:
+    row = queryset.order_by().aggregate(latest=Max("updated_at"), n=Count("pk"))
+    return [row["latest"].isoformat() if row["latest"] else "", row["n"]]
+
+
+def export_fingerprint(questionnaire: Questionnaire, *, language: str, file_format: str = "xlsx") -> str:
+    """SHA-256 of what the file depends on: latest change and row count of the answers, responses and
+    States it reads, the questionnaire, the language, the format and the layout version."""
+    payload = {
+        "version": EXPORT_VERSION,
+        "questionnaire": [questionnaire.pk, questionnaire.updated_at.isoformat()],
+        "language": language,
+        "format": file_format,
+        "answers": _stamp(Answer.objects.filter(response__questionnaire=questionnaire)),
+        "responses": _stamp(Response.objects.filter(questionnaire=questionnaire)),
+        "countries": _stamp(Country.objects.all()),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def is_stale(job: ExportJob, *, now=None) -> bool:
+    """A job "running" whose worker has not shown a sign of life for too long."""
+    if job.status != ExportJob.Status.RUNNING:
+        return False
+    last = job.heartbeat_at or job.started_at or job.updated_at
+    return last < (now or timezone.now()) - STALE_AFTER
+
+
+def shown_status(job: ExportJob) -> str:
+    """The status people see: a stale running job is failed."""
+    return ExportJob.Status.FAILED if is_stale(job) else job.status
+
+
+def shown_error(job: ExportJob) -> str:
+    if job.status == ExportJob.Status.FAILED:
+        return job.error
+    return str(STALE_MESSAGE) if is_stale(job) else ""
+
+
+def export_request(
+    *, questionnaire: Questionnaire, language: str, by: User, file_format: str = ExportJob.Format.XLSX
+) -> ExportJob:
+    """Ask for the export of every State's answers (Secretariat only). On unchanged answers it is the stored
+    file, or the job already writing it; otherwise a new job is queued for the worker. Nothing is written
+    here."""
+    if not can_view_analysis(by):
+        raise PermissionDenied
+    _check_language(language)
+    if file_format not in ExportJob.Format.values:
+        raise ValidationError(_("This format is not offered."))
+    digest = export_fingerprint(questionnaire, language=language, file_format=file_format)
+    with transaction.atomic():
+        existing = (
+            ExportJob.objects.select_for_update()
+            .filter(questionnaire=questionnaire, fingerprint=digest)
+            .exclude(status=ExportJob.Status.FAILED)
+            .order_by("-created_at", "-id")
+        )
+        for job in existing:
+            if job.status == ExportJob.Status.DONE and job.file and job.file.storage.exists(job.file.name):
+                return job
+            if job.status == ExportJob.Status.QUEUED or (
+                job.status == ExportJob.Status.RUNNING and not is_stale(job)
+            ):
+                return job
+        job = ExportJob.objects.create(
+            questionnaire=questionnaire,
+            language=language,
+            file_format=file_format,
+            fingerprint=digest,
+            requested_by=by,
+        )
+    from .tasks import build_export
+
+    # Once the job row is committed: the database queue stores the task in the caller's transaction, if
+    # any, so a worker never sees a task before its job.
+    build_export.enqueue(job.pk)
+    return job
+
+
+def export_retry(*, by: User, job: ExportJob) -> ExportJob:
+    """Ask again for an export whose job failed (or whose worker died): a fresh job on the current data."""
+    if not can_view_analysis(by):
+        raise PermissionDenied
+    if is_stale(job):
+        _fail(job.pk, str(STALE_MESSAGE))
+        job.refresh_from_db()
+    if job.status != ExportJob.Status.FAILED:
+        raise ValidationError(_("Only a failed export can be asked for again."))
+    return export_request(
+        questionnaire=job.questionnaire, language=job.language, by=by, file_format=job.file_format
+    )
+
+
+def export_downloaded(*, job: ExportJob, by: User, ip_address: str | None = None) -> None:
+    """Someone downloads the finished file: recorded in the audit trail like every export."""
+    if not can_view_analysis(by):
+        raise PermissionDenied
+    _record(
+        questionnaire=job.questionnaire,
+        language=job.language,
+        file_format=job.file_format,
+        by=by,
+        ip_address=ip_address,
+    )
+
+
+def _touch(job_id: int, progress: int) -> None:
+    now = timezone.now()
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+        progress=progress, heartbeat_at=now, updated_at=now
+    )
+
+
+def _fail(job_id: int, reason: str) -> None:
+    now = timezone.now()
+    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
+        status=ExportJob.Status.FAILED, error=reason[:2000], finished_at=now, updated_at=now
+    )
+
+
+def export_build(*, job_id: int) -> ExportJob | None:
+    """Write one queued export (run by the task worker): marks it running, records progress and a sign of
+    life after every batch of rows, stores the file, and ends done or failed with the reason."""
+    now = timezone.now()
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now, progress=1, updated_at=now
+    )
+    if not claimed:
+        return None  # already taken, finished or gone
+    job = ExportJob.objects.select_related("questionnaire").get(pk=job_id)
+    try:
+        total = Answer.objects.filter(response__questionnaire=job.questionnaire).count() or 1
+        content, rows = _xlsx(
+            job.questionnaire,
+            job.language,
+            on_rows=lambda written: _touch(job_id, min(95, 2 + 93 * written // total)),
+        )
+        job.refresh_from_db()
+        if job.status != ExportJob.Status.RUNNING:
+            return job  # declared dead meanwhile; a new job owns the work now
+        job.file.save(
+            export_filename(job.questionnaire, job.language, job.file_format),
+            ContentFile(content),
+            save=False,
+        )
+        job.status, job.progress, job.rows, job.size = ExportJob.Status.DONE, 100, rows, len(content)
+        job.finished_at = job.heartbeat_at = timezone.now()
+        job.error = ""
+        job.save()
+        return job
+    except Exception as error:
+        logger.exception("Export job %s failed", job_id)
+        with translation.override(job.language):
+            _fail(
+                job_id,
+                _(
+                    "The file could not be written (%(error)s). Ask for it again; if it fails again, tell the Secretariat's technical team."
+                )
+                % {"error": type(error).__name__},
+            )
+    job.refresh_from_db()
+    return job

@@ -633,3 +633,85 @@ class Comment(TimeStampedModel):
 
     def __str__(self):
         return f"{self.response} · {self.question.code}"
+
+
+def export_path(instance, filename):
+    # Under MEDIA_ROOT, never under the static root; served only through a permission-checked view.
+    return f"exports/{instance.questionnaire_id}/{instance.language}/{instance.fingerprint[:16]}-{filename}"
+
+
+class ExportJob(TimeStampedModel):
+    """One request for the spreadsheet of every State's answers, built by the task worker, its progress,
+    and the stored file (served again while the answers have not changed)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("XLSX workbook")
+
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        help_text=_("The questionnaire version whose answers are exported."),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, help_text=_("Language of the texts (questions, choices) in the file.")
+    )
+    file_format = models.CharField(_("format"), max_length=8, choices=Format.choices, default=Format.XLSX)
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        db_index=True,
+        help_text=_("SHA-256 of the inputs: unchanged answers give the same file."),
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0, help_text=_("Percentage done."))
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True, help_text=_("Updated by the worker as it goes.")
+    )
+    started_at = models.DateTimeField(
+        _("started at"), null=True, blank=True, help_text=_("When a worker took it.")
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True, help_text=_("When it ended."))
+    error = models.TextField(
+        _("reason of failure"), blank=True, help_text=_("Why the file could not be built.")
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=export_path,
+        max_length=255,
+        blank=True,
+        help_text=_("The file, stored privately."),
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0, help_text=_("Answers written to the file."))
+    size = models.PositiveBigIntegerField(_("size"), default=0, help_text=_("In bytes."))
+    requested_by = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="export_jobs",
+        help_text=_("Who asked for it first."),
+    )
+
+    class Meta:
+        verbose_name = _("export of the answers")
+        verbose_name_plural = _("exports of the answers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="exportjob_progress_percent"),
+            models.CheckConstraint(condition=~Q(status="done") | ~Q(file=""), name="exportjob_done_has_file"),
+        ]
+
+    def __str__(self):
+        return f"{self.questionnaire.code} · {self.file_format} · {self.language}"
+
+    def get_absolute_url(self):
+        return reverse("surveys:export_job_detail", kwargs={"code": self.questionnaire.code, "pk": self.pk})

@@ -1,23 +1,25 @@
 """Thin views for the Secretariat's analysis of a cycle (charts, the tables behind them, the States behind
 each bar) and for the exports of every State's answers."""
 
+from contextlib import suppress
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from portal.audit import client_address
 
 from . import analysis, charts, exports
-from .models import Questionnaire
+from .models import ExportJob, Questionnaire
 from .structure import structure_for
 
 
@@ -119,6 +121,7 @@ def analysis_overview(request, code):
             "regional_group": regional_group,
             "who": who,
             "export_form": ExportForm(initial={"language": translation.get_language()}),
+            "xlsx_form": ExportForm(initial={"language": translation.get_language()}, auto_id="xlsx_%s"),
         },
     )
 
@@ -177,17 +180,75 @@ def responses_export_csv(request, code):
 
 
 @login_required
+@require_POST
 def responses_export_xlsx(request, code):
+    """Ask for the XLSX export: a job for the task worker (the file takes over half a minute to write),
+    then its page. Nothing is written in the request."""
     questionnaire = _questionnaire_for(request, code)
-    language = _export_language(request)
+    language = request.POST.get("language") or translation.get_language()
     try:
-        content = exports.responses_xlsx(
-            questionnaire, language=language, by=request.user, ip_address=client_address(request)
-        )
+        job = exports.export_request(questionnaire=questionnaire, language=language, by=request.user)
     except ValidationError as error:
         return HttpResponseBadRequest(" ".join(error.messages))
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.export_filename(questionnaire, language, "xlsx")}"'
+    return redirect(job)
+
+
+def _export_job_for(request, code, pk) -> ExportJob:
+    questionnaire = _questionnaire_for(request, code)
+    return get_object_or_404(
+        ExportJob.objects.select_related("questionnaire", "requested_by"), pk=pk, questionnaire=questionnaire
     )
-    return response
+
+
+@login_required
+def export_job_detail(request, code, pk):
+    job = _export_job_for(request, code, pk)
+    return render(
+        request,
+        "surveys/export_job.html",
+        {
+            "job": job,
+            "questionnaire": job.questionnaire,
+            "status": exports.shown_status(job),
+            "status_label": ExportJob.Status(exports.shown_status(job)).label,
+            "error": exports.shown_error(job),
+        },
+    )
+
+
+@login_required
+def export_job_status(request, code, pk):
+    job = _export_job_for(request, code, pk)
+    status = exports.shown_status(job)
+    return JsonResponse(
+        {
+            "status": status,
+            "label": str(ExportJob.Status(status).label),
+            "progress": 100 if status == ExportJob.Status.DONE else job.progress,
+            "error": exports.shown_error(job),
+        }
+    )
+
+
+@login_required
+@require_POST
+def export_job_retry(request, code, pk):
+    job = _export_job_for(request, code, pk)
+    # A job that is not failed (any more) is simply shown as it is.
+    with suppress(ValidationError):
+        job = exports.export_retry(by=request.user, job=job)
+    return redirect(job)
+
+
+@login_required
+def export_job_download(request, code, pk):
+    job = _export_job_for(request, code, pk)
+    if job.status != ExportJob.Status.DONE or not job.file or not job.file.storage.exists(job.file.name):
+        raise Http404
+    exports.export_downloaded(job=job, by=request.user, ip_address=client_address(request))
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=exports.export_filename(job.questionnaire, job.language, job.file_format),
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )

@@ -103,7 +103,11 @@ MATRIX = {
         args="questionnaire", data={"provision": "UNTOC-99-1", "answer": "yes"}, any="L N N Y Y N"
     ),
     "surveys:responses_export_csv": row(args="questionnaire", any="L N N Y Y N"),
-    "surveys:responses_export_xlsx": row(args="questionnaire", any="L N N Y Y N"),
+    "surveys:responses_export_xlsx": row("POST", "questionnaire", any="L N N Y Y N"),  # queues a job
+    "surveys:export_job_detail": row(args="export_job", any="L N N Y Y N"),
+    "surveys:export_job_status": row(args="export_job", any="L N N Y Y N"),
+    "surveys:export_job_retry": row("POST", "export_job", any="L N N Y Y N"),
+    "surveys:export_job_download": row(args="export_job", any="L N N Y Y N"),
     # a State's response
     "surveys:response_list": row(any="L Y Y Y Y N"),  # the Secretariat sees every State's there
     "surveys:response_detail": row(args="response", own="L Y Y Y Y N", other="L N N Y Y N"),
@@ -218,6 +222,7 @@ ARGUMENTS = {
     "activity": lambda data, scope: {"pk": data["states"][scope].extra["activity"].pk},
     "contribution": lambda data, scope: {"pk": data["contribution"].pk},
     "needs_export": lambda data, scope: {"name": "needs", "file_format": "csv"},
+    "export_job": lambda data, scope: {"code": data["cycle"].questionnaire.code, "pk": data["export_job"].pk},
 }
 
 
@@ -297,6 +302,7 @@ def matrix_data(django_db_setup, django_db_blocker, tmp_path_factory):
             },
         }
         _add_reuse_offer(data)
+        _add_export_job(data)
         if apps.is_installed("reports"):
             _add_reports(data)
         if apps.is_installed("assistance"):
@@ -310,6 +316,22 @@ def matrix_data(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
     media.disable()
+
+
+def _add_export_job(data):
+    """A finished XLSX export of every State's answers (the Secretariat's)."""
+    from surveys.models import ExportJob
+
+    job = ExportJob(
+        questionnaire=data["cycle"].questionnaire,
+        language="en",
+        fingerprint="e" * 64,
+        status=ExportJob.Status.DONE,
+        progress=100,
+    )
+    job.file.save("responses-en.xlsx", ContentFile(b"PK export"), save=False)
+    job.save()
+    data["export_job"] = job
 
 
 def _add_reuse_offer(data):

@@ -1,14 +1,16 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from portal.models import AuditEvent, Role
 from surveys import exports
-from surveys.models import Answer, Choice, Question, Questionnaire, Response
+from surveys.models import Answer, Choice, ExportJob, Question, Questionnaire, Response
 
 from ..factories import CountryFactory, TreatyParticipationFactory
 from .factories import (
@@ -24,6 +26,10 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 PAYLOAD = "=cmd|' /C calc'!A0"
+QUEUES = ["default", "reports"]
+# The test settings run tasks at once; DUMMY only stores them, as a worker that has not started yet.
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": QUEUES}}
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": QUEUES}}
 
 
 def _answer(response, question, value, language="en"):
@@ -141,19 +147,168 @@ def test_export_views_stream_the_csv_and_record_an_audit_event(client, reviewer,
     event = AuditEvent.objects.get(action="responses.exported")
     assert event.actor == reviewer
     assert event.data == {"format": "csv", "language": "fr"}
-    xlsx = client.get(reverse("surveys:responses_export_xlsx", kwargs={"code": answered.code}))
-    assert xlsx.status_code == 200
-    assert load_workbook(io.BytesIO(xlsx.content)).active.max_row == 4
-    assert AuditEvent.objects.filter(action="responses.exported").count() == 2
     assert client.get(url, {"language": "xx"}).status_code == 400
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _ask_xlsx(client, questionnaire, language="fr"):
+    return client.post(
+        reverse("surveys:responses_export_xlsx", kwargs={"code": questionnaire.code}), {"language": language}
+    )
+
+
+def test_the_xlsx_request_only_queues_a_job_and_writes_nothing(client, reviewer, answered, media, settings):
+    settings.TASKS = DUMMY
+    client.force_login(reviewer)
+    reply = _ask_xlsx(client, answered)
+    job = ExportJob.objects.get()
+    assert reply.status_code == 302 and reply["Location"] == job.get_absolute_url()
+    assert (job.status, job.progress, job.file.name, job.language) == ("queued", 0, "", "fr")
+    assert not AuditEvent.objects.filter(action="responses.exported").exists()
+    page = client.get(job.get_absolute_url())
+    assert page.status_code == 200
+    assert 'id="report-progress"' in page.content.decode()
+    assert "<script>" not in page.content.decode()  # the progress script is a static file (CSP)
+    status = client.get(reverse("surveys:export_job_status", kwargs={"code": answered.code, "pk": job.pk}))
+    assert status.json()["status"] == "queued"
+    download = reverse("surveys:export_job_download", kwargs={"code": answered.code, "pk": job.pk})
+    assert client.get(download).status_code == 404  # nothing to download yet
+    # Asking again while it waits is the same job.
+    _ask_xlsx(client, answered)
+    assert ExportJob.objects.count() == 1
+
+
+def test_the_worker_writes_the_xlsx_and_the_download_is_audited(client, reviewer, answered, media):
+    client.force_login(reviewer)
+    reply = _ask_xlsx(client, answered)  # the immediate backend of the tests runs the task at once
+    job = ExportJob.objects.get()
+    assert (job.status, job.progress, job.rows, job.error) == ("done", 100, 3, "")
+    assert job.started_at <= job.finished_at and job.heartbeat_at and job.requested_by == reviewer
+    assert str(job.file.path).startswith(str(media))
+    page = client.get(reply["Location"])
+    assert 'id="export-download"' in page.content.decode()
+    assert client.get(
+        reverse("surveys:export_job_status", kwargs={"code": answered.code, "pk": job.pk})
+    ).json() == {"status": "done", "label": "Done", "progress": 100, "error": ""}
+    download = client.get(
+        reverse("surveys:export_job_download", kwargs={"code": answered.code, "pk": job.pk})
+    )
+    assert download.status_code == 200
+    assert download["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    assert f"{answered.code}-responses-fr.xlsx" in download["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert sheet.max_row == 4
+    event = AuditEvent.objects.get(action="responses.exported")
+    assert (event.actor, event.data) == (reviewer, {"format": "xlsx", "language": "fr"})
+    # Unchanged answers: the stored file again, no new job; a changed answer: a new one.
+    assert _ask_xlsx(client, answered)["Location"] == job.get_absolute_url()
+    Answer.objects.filter(value="yes").update(value="no", updated_at=timezone.now())
+    assert _ask_xlsx(client, answered)["Location"] != job.get_absolute_url()
+    assert ExportJob.objects.count() == 2
+    assert _ask_xlsx(client, answered, language="xx").status_code == 400
+
+
+def test_the_export_job_records_progress_as_it_writes(answered, reviewer, media, settings, monkeypatch):
+    settings.TASKS = DUMMY
+    monkeypatch.setattr(exports, "BATCH", 1)
+    job = exports.export_request(questionnaire=answered, language="en", by=reviewer)
+    seen = []
+    touch = exports._touch
+    monkeypatch.setattr(exports, "_touch", lambda pk, progress: (seen.append(progress), touch(pk, progress)))
+    exports.export_build(job_id=job.pk)
+    assert seen == sorted(seen) and len(seen) == 3 and 0 < seen[0] < 100
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert exports.export_build(job_id=job.pk) is None  # a finished job is not built twice
+
+
+def test_a_failure_marks_the_job_failed_with_the_reason_and_it_can_be_retried(
+    client, reviewer, answered, media, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(exports, "_xlsx", broken)
+    client.force_login(reviewer)
+    _ask_xlsx(client, answered)
+    job = ExportJob.objects.get()
+    assert job.status == "failed" and "MemoryError" in job.error and not job.file
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "MemoryError" in page and 'id="export-error"' in page
+    monkeypatch.undo()
+    retry = client.post(reverse("surveys:export_job_retry", kwargs={"code": answered.code, "pk": job.pk}))
+    fresh = ExportJob.objects.exclude(pk=job.pk).get()
+    assert retry["Location"] == fresh.get_absolute_url() and fresh.status == "done"
+
+
+def test_a_job_whose_worker_died_is_shown_failed_and_can_be_asked_for_again(
+    client, reviewer, answered, media, settings
+):
+    settings.TASKS = DUMMY
+    client.force_login(reviewer)
+    _ask_xlsx(client, answered)
+    job = ExportJob.objects.get()
+    long_ago = timezone.now() - exports.STALE_AFTER - timedelta(seconds=1)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", progress=40, started_at=long_ago, heartbeat_at=long_ago
+    )
+    status = client.get(reverse("surveys:export_job_status", kwargs={"code": answered.code, "pk": job.pk}))
+    assert status.json()["status"] == "failed"
+    assert status.json()["error"] == str(exports.STALE_MESSAGE)
+    assert str(exports.STALE_MESSAGE) in client.get(job.get_absolute_url()).content.decode()
+    # A dead job is not handed out again: asking again queues a new one.
+    _ask_xlsx(client, answered)
+    assert ExportJob.objects.count() == 2
+    settings.TASKS = IMMEDIATE
+    retry = client.post(reverse("surveys:export_job_retry", kwargs={"code": answered.code, "pk": job.pk}))
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error == str(exports.STALE_MESSAGE)
+    assert retry.status_code == 302 and retry["Location"] != job.get_absolute_url()
+    # A worker that comes back late does not overwrite the verdict.
+    assert exports.export_build(job_id=job.pk) is None
 
 
 @pytest.mark.parametrize("role", [Role.FOCAL_POINT, Role.CONTRIBUTOR, Role.PROVIDER])
 def test_exports_are_refused_outside_the_secretariat(client, users_by_role, role, answered):
     client.force_login(users_by_role[role])
-    for name in ("responses_export_csv", "responses_export_xlsx"):
-        assert client.get(reverse(f"surveys:{name}", kwargs={"code": answered.code})).status_code == 403
+    assert (
+        client.get(reverse("surveys:responses_export_csv", kwargs={"code": answered.code})).status_code == 403
+    )
+    assert _ask_xlsx(client, answered).status_code == 403
     assert not AuditEvent.objects.filter(action="responses.exported").exists()
+    assert not ExportJob.objects.exists()
+    with pytest.raises(PermissionDenied):
+        exports.export_request(questionnaire=answered, language="en", by=users_by_role[role])
+
+
+@pytest.mark.parametrize("role", [Role.FOCAL_POINT, Role.CONTRIBUTOR, Role.PROVIDER])
+def test_an_export_job_and_its_file_are_for_the_secretariat_only(
+    client, users_by_role, reviewer, administrator, role, answered, media
+):
+    job = exports.export_request(questionnaire=answered, language="en", by=reviewer)
+    job.refresh_from_db()
+    assert job.status == "done"
+    kwargs = {"code": answered.code, "pk": job.pk}
+    client.force_login(users_by_role[role])
+    for name in ("export_job_detail", "export_job_status", "export_job_download"):
+        assert client.get(reverse(f"surveys:{name}", kwargs=kwargs)).status_code == 403
+    assert client.post(reverse("surveys:export_job_retry", kwargs=kwargs)).status_code == 403
+    client.logout()
+    assert client.get(reverse("surveys:export_job_download", kwargs=kwargs)).status_code == 302  # sign in
+    assert not AuditEvent.objects.filter(action="responses.exported").exists()
+    # Any member of the Secretariat may fetch it; under another questionnaire's address it does not exist.
+    client.force_login(administrator)
+    assert client.get(reverse("surveys:export_job_download", kwargs=kwargs)).status_code == 200
+    other = QuestionnaireFactory()
+    assert (
+        client.get(reverse("surveys:export_job_download", kwargs={**kwargs, "code": other.code})).status_code
+        == 404
+    )
 
 
 def test_every_kind_of_the_shipped_questionnaire_is_written_as_text(shipped_questionnaire):
