@@ -234,25 +234,28 @@ def section_save(
     for submission in submissions:
         question = submission.question
         try:
-            if submission.upload:
-                attachment_add(
-                    response=response,
-                    question=question,
-                    upload=submission.upload,
-                    by=by,
-                    ip_address=ip_address,
-                )
-            if question.kind != Question.Kind.FILE:
-                answer_save(
-                    response=response,
-                    question=question,
-                    value=submission.value,
-                    base_version=submission.base_version,
-                    by=by,
-                    language=submission.language,
-                    ip_address=ip_address,
-                    code_lists=code_lists,
-                )
+            # The file and the answer it belongs to are saved together or not at all: a conflict or an
+            # invalid value leaves no file behind.
+            with transaction.atomic():
+                if submission.upload:
+                    attachment_add(
+                        response=response,
+                        question=question,
+                        upload=submission.upload,
+                        by=by,
+                        ip_address=ip_address,
+                    )
+                if question.kind != Question.Kind.FILE:
+                    answer_save(
+                        response=response,
+                        question=question,
+                        value=submission.value,
+                        base_version=submission.base_version,
+                        by=by,
+                        language=submission.language,
+                        ip_address=ip_address,
+                        code_lists=code_lists,
+                    )
             outcome.saved += 1
         except AnswerConflict as conflict:
             outcome.conflicts[question.pk] = conflict.current

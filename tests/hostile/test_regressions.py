@@ -1,14 +1,16 @@
 """Bugs the hostile-input properties found, each pinned by the smallest request that showed it.
 
-PostgreSQL stores no NUL character and refuses to even compare one: a code or message holding one was
+Most are NUL characters: PostgreSQL stores no NUL character and refuses to even compare one: a code or message holding one was
 a server error (ValueError from the database driver) instead of a refusal."""
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.models import AuditEvent, Role
-from surveys.models import Comment, Response
+from surveys.models import Answer, Attachment, Comment, Response
+from surveys.services.answers import answer_save
 
 from .checks import rows
 
@@ -72,3 +74,30 @@ def test_returning_a_response_with_a_nul_in_the_summary_is_refused_and_changes_n
     assert reply.status_code == 302
     assert _errors(reply) == ["Null characters are not allowed."]
     assert rows(Response, Comment, AuditEvent) == before
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_file_sent_with_an_answer_in_conflict_is_not_kept(world, as_role):
+    """The page answers 409 (someone changed the references meanwhile: compare and choose); the text of
+    the law attached with them waited for that choice too, instead of being added at once."""
+    question = world.questionnaire.questions.get(code="U-L")
+    answer_save(
+        response=world.response,
+        question=question,
+        value=[{"title": "Penal Code", "article": "", "url": "", "in_force_on": ""}],
+        base_version=0,
+        by=world.users[Role.CONTRIBUTOR],
+    )
+    before = rows(Attachment, Answer, AuditEvent)
+    page = as_role(Role.FOCAL_POINT).post(
+        reverse("surveys:section_form", args=[world.response.pk, "U-5"]),
+        {
+            "U-L-base_version": 0,
+            "U-L-ref_0_title": "Criminal Code",
+            "U-L-upload": SimpleUploadedFile("law.pdf", PDF),
+        },
+    )
+    assert page.status_code == 409
+    assert rows(Attachment, Answer, AuditEvent) == before
