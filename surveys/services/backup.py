@@ -20,6 +20,7 @@ same content is left alone (reference data loaded the same way, a State already 
 content) refuses the whole restore with the list of clashes, and nothing is written.
 """
 
+import datetime
 import hashlib
 import io
 import json
@@ -35,9 +36,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.timezone import is_aware
 
 from portal.audit import audit_record
 from portal.models import AuditEvent, Country, TreatyParticipation, User
@@ -218,8 +221,26 @@ def _applied_migrations() -> dict[str, list[str]]:
     return {app: sorted(names) for app, names in sorted(applied.items())}
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, except that times keep their microseconds (it cuts them to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            if is_aware(o) and isinstance(o, datetime.datetime):
+                o = o.astimezone(datetime.UTC)
+            return o.isoformat()
+        return super().default(o)
+
+
+def serialize_rows(rows) -> list[dict]:
+    """Rows as the archive holds them: Django's JSON with natural foreign keys and exact times."""
+    return json.loads(
+        serializers.serialize("json", rows, use_natural_foreign_keys=True, cls=ExactJSONEncoder)
+    )
+
+
 def _serialize(model, rows) -> list[dict]:
-    return json.loads(serializers.serialize("json", rows, use_natural_foreign_keys=True))
+    return serialize_rows(rows)
 
 
 # --- Dump --------------------------------------------------------------------------------------------------------
