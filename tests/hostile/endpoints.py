@@ -44,6 +44,10 @@ URL_KWARGS: dict[str, Callable[[World], dict]] = {
     "surveys:analysis_states": lambda w: {"code": w.questionnaire.code},
     "surveys:responses_export_csv": lambda w: {"code": w.questionnaire.code},
     "surveys:responses_export_xlsx": lambda w: {"code": w.questionnaire.code},
+    "surveys:export_job_detail": lambda w: {"code": w.questionnaire.code, "pk": w.export_job.pk},
+    "surveys:export_job_status": lambda w: {"code": w.questionnaire.code, "pk": w.export_job.pk},
+    "surveys:export_job_retry": lambda w: {"code": w.questionnaire.code, "pk": w.export_job.pk},
+    "surveys:export_job_download": lambda w: {"code": w.questionnaire.code, "pk": w.export_job.pk},
     "surveys:instrument_read": lambda w: {"code": w.questionnaire.code, "instrument": "untoc"},
     # surveys: responses
     "surveys:response_list": lambda w: {},

@@ -13,7 +13,16 @@ from django.utils import timezone
 from assistance.models import Activity, Contribution, Need, Offer
 from portal.models import Country, Invitation, Role, User
 from reports.models import ConferenceSession, ReportJob
-from surveys.models import Answer, Attachment, Comment, Condition, Question, Questionnaire, Response
+from surveys.models import (
+    Answer,
+    Attachment,
+    Comment,
+    Condition,
+    ExportJob,
+    Question,
+    Questionnaire,
+    Response,
+)
 from tests.assistance.factories import (
     ActivityFactory,
     AssistanceKindFactory,
@@ -54,6 +63,7 @@ class World:
     contribution: Contribution
     session: ConferenceSession
     job: ReportJob
+    export_job: ExportJob
 
     def __repr__(self):
         return f"World({self.country.iso2}, response {self.response.pk})"
@@ -149,6 +159,9 @@ def build_world() -> World:
         audience="state",
         requested_by=reviewer,
     )
+    export_job = ExportJob.objects.create(
+        questionnaire=questionnaire, language="en", fingerprint="0" * 64, requested_by=reviewer
+    )
     return World(
         country=country,
         users={
@@ -171,4 +184,5 @@ def build_world() -> World:
         contribution=contribution,
         session=session,
         job=job,
+        export_job=export_job,
     )
