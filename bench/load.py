@@ -414,7 +414,7 @@ class Run:
     stop_at: float = float("inf")
     go: threading.Event = field(default_factory=threading.Event)
     signed_in: int = 0
-    in_flight: dict = field(default_factory=dict)  # client port -> kind of the request under way
+    in_flight: dict = field(default_factory=dict)  # client port -> kind of a request still without reply
     samples: list = field(default_factory=list)
     acks: list = field(default_factory=list)
     attempts_after_ack: set = field(default_factory=set)
@@ -467,6 +467,8 @@ class Browser:
                 self.run.in_flight[client_port] = kind
                 connection.request(method, path, body=body, headers=sent)
                 reply = connection.getresponse()
+                # The server has answered: from now on, killing its worker no longer cuts this request.
+                self.run.in_flight.pop(client_port, None)
                 payload = reply.read()
                 status = reply.status
                 location = reply.getheader("Location", "")
