@@ -5,7 +5,10 @@
     .venv/bin/python bench/load.py --faults        # the same, killing a web worker mid-request and
                                                    # restarting PostgreSQL once during the run
 
-What it does, all on 127.0.0.1 and torn down at the end:
+What it does, all on 127.0.0.1 and torn down at the end (figures: docs/performance.md):
+
+0. Take a snapshot of the last commit (`git archive HEAD`) to serve, so that files others are editing are
+   not what is measured (`--worktree` serves the working tree instead).
 
 1. `initdb` a new PostgreSQL cluster in a temporary directory (as the `postgres` system user when run as
    root) on a free port: the shared server on 5432 is never touched, so restarting this one is safe.
@@ -15,8 +18,8 @@ What it does, all on 127.0.0.1 and torn down at the end:
    Dockerfile) with `portal.settings.production`: CONN_MAX_AGE 60 and connection health checks, whitenoise.
    The clients act as the TLS proxy production expects in front: they send `X-Forwarded-Proto: https`
    (no redirect to HTTPS, secure cookies are issued), `X-Forwarded-For` and an https `Origin` (CSRF).
-4. Each focal point signs in (login page for the CSRF token, then the e-mail and password), loads the
-   stylesheet and scripts once, opens the response page, then, section after section, opens a section
+4. Everyone signs in first, outside the measured window. Each focal point signs in (login page for the
+   CSRF token, then the e-mail and password), loads the stylesheet and scripts once, opens the response page, then, section after section, opens a section
    page and autosaves its long-text answers through the page's JSON endpoint with the page's fields
    (`<code>-value`, `<code>-language`, `<code>-base_version`, `X-CSRFToken` from the cookie), keeping the
    base version from each reply. Like `static/js/autosave.js`, a save that got no acknowledgement (network
@@ -25,7 +28,8 @@ What it does, all on 127.0.0.1 and torn down at the end:
    password and the current TOTP code (computed from their device's key), then browse the review queue,
    responses, their section pages and the analysis.
 5. Print, per kind of request, the count, requests per second, median and 95th percentile latency and
-   errors; with --faults, what happened around each fault and how long recovery took.
+   errors; with --faults (a worker killed with SIGKILL while it serves an automatic save, at 30 % of the
+   run; `pg_ctl restart -m fast` at 60 %), the errors after each fault and how long recovery took.
 6. Check that every acknowledged save is in the database: the latest acknowledged version of each answer
    is the stored version with the acknowledged value, every earlier acknowledged version is in the
    answer's history with its value. Exit 1 on any loss.
@@ -705,11 +709,11 @@ class Fault:
 
 def inject_faults(run: Run, server: Server, cluster: Cluster, start: float, duration: float, faults: list):
     """Kill -9 a web worker at 30 % of the run, while it serves an automatic save if one is caught within
-    ten seconds (otherwise one using the CPU); restart PostgreSQL (fast) at 60 %."""
+    ten seconds (2 s with --quick; otherwise one using the CPU); restart PostgreSQL (fast) at 60 %."""
     time.sleep(max(0, start + 0.3 * duration - time.monotonic()))
     before = server.workers()
     victim, serving = None, "?"
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + min(10, 0.1 * duration)
     while victim is None and time.monotonic() < deadline:
         for pid, kind in server.serving(run.in_flight).items():
             if kind == "autosave POST":
