@@ -93,9 +93,13 @@ def offline_download(request, pk):
     language = request.GET.get("lang") or request.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         language = request.LANGUAGE_CODE
-    data = offline.response_export(
-        response=response, language=language, by=request.user, ip_address=client_address(request)
-    )
+    try:
+        data = offline.response_export(
+            response=response, language=language, by=request.user, ip_address=client_address(request)
+        )
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect(response)
     download = HttpResponse(data, content_type=XLSX_TYPE)
     filename = f"{response.country.iso2}-{response.questionnaire.code}-{language}.xlsx"
     download["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -531,6 +531,13 @@ def response_export(
         raise ValidationError(_("This language is not offered."))
     structure = structure_for(response.questionnaire)
     instruments = _instruments(response, structure)
+    if not instruments:
+        raise ValidationError(
+            _(
+                "There is nothing to put in a spreadsheet yet: this response covers none of the instruments. "
+                "Add the instruments your State answers on the response page first."
+            )
+        )
     answers = {a.question_id: a for a in Answer.objects.filter(response=response)}
     vocabulary = vocabulary_for(language)
     workbook = Workbook()

@@ -742,3 +742,13 @@ def test_download_and_preview_pages_use_a_fixed_number_of_queries(
     edited = _edit(data, {"UNTOC-5-1-C": "Oui", "UNTOC-5-1-E": "Exemple", "UNTOC-6-1-C": "Non"})
     with django_assert_max_num_queries(16):
         assert _upload(client, shipped_response, edited).status_code == 200
+
+
+def test_a_response_covering_no_instrument_explains_instead_of_failing(client, state_b, code_lists):
+    # State B is party to nothing in this questionnaire and has opted into nothing.
+    response = Response.objects.create(questionnaire=_small_questionnaire("small-none"), country=state_b)
+    client.force_login(UserFactory(focal_point=True, country=state_b))
+    reply = client.get(reverse("surveys:offline_download", args=[response.pk]), follow=True)
+    assert reply.redirect_chain[0] == (response.get_absolute_url(), 302)
+    assert "this response covers none of the instruments" in reply.content.decode()
+    assert not AuditEvent.objects.filter(action="response.offline_export").exists()
