@@ -88,16 +88,15 @@ def activity_from_offer(request, pk):
         "description": offer.message,
     }
     form = ActivityForm(request.POST or None, initial=initial, needs=needs, fixed_provider=True)
-    if offer.status != Offer.Status.OPEN:
-        form.add_error(None, _("This offer is no longer open."))
-    elif request.method == "POST" and form.is_valid():
+    closed = _("This offer is no longer open.") if offer.status != Offer.Status.OPEN else ""
+    if not closed and request.method == "POST" and form.is_valid():
         activity = _create(request, form, country=country, offer=offer)
         if activity is not None:
             return redirect(activity)
     return render(
         request,
         "assistance/activity_form.html",
-        {"form": form, "offer": offer, "country": country, "needs": needs},
+        {"form": form, "offer": offer, "country": country, "needs": needs, "closed": closed},
     )
 
 

@@ -39,7 +39,9 @@ class LoginView(auth_views.LoginView):
 
 def _next_url(request) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(
+    # Only a path of this site: anything else (a full address, or text that `redirect` would take for
+    # the name of a view) sends the person home.
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
