@@ -5,15 +5,15 @@ from typing import Any
 from django.db import models
 
 from .models import AuditEvent, Country, User
+from .security import login_client_ip
 
 
 def client_address(request) -> str | None:
-    """The client's address as seen by the first trusted proxy (or directly)."""
+    """The client's address as the outermost trusted proxy saw it (or directly): the same rule as the
+    sign-in lockout, so the audit trail never records an address the client wrote itself."""
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return address or None
+    return login_client_ip(request)
 
 
 def audit_record(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.audit import client_address
 from portal.demo import DEMO_TOTP_SECRET, demo_totp_code, demo_totp_key_hex
 from portal.middleware import IdleSessionMiddleware
 from portal.models import AuditEvent, Role, User
@@ -109,6 +110,8 @@ def test_the_address_counted_for_lockout_cannot_be_chosen_by_the_client(proxies,
     request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(OMNIBUS_PROXY_COUNT=proxies):
         assert login_client_ip(request) == expected
+        # The audit trail records the same address, never one the client wrote.
+        assert client_address(request) == expected
 
 
 # --- Two-factor sign-in ------------------------------------------------------------------------------------
