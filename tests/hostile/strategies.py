@@ -182,7 +182,7 @@ file_bytes = st.one_of(
 )
 
 
-def _upload(name: str, content: bytes) -> SimpleUploadedFile:
+def upload_named(name: str, content: bytes) -> SimpleUploadedFile:
     try:
         return SimpleUploadedFile(name, content)
     except SuspiciousFileOperation:
@@ -190,7 +190,7 @@ def _upload(name: str, content: bytes) -> SimpleUploadedFile:
         return SimpleUploadedFile("upload", content)
 
 
-uploads = st.builds(_upload, file_names, file_bytes)
+uploads = st.builds(upload_named, file_names, file_bytes)
 
 
 def csv_text():
@@ -243,6 +243,8 @@ def _mutate_workbook(data: bytes, edits, renames, deletions) -> bytes:
     for sheet_index in deletions:
         if len(workbook.worksheets) > 1:
             workbook.remove(workbook.worksheets[sheet_index % len(workbook.worksheets)])
+    if all(sheet.sheet_state != "visible" for sheet in workbook.worksheets):
+        workbook.worksheets[0].sheet_state = "visible"  # a workbook shows at least one sheet
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -5,7 +5,6 @@ sheet by sheet and byte by byte. Never a server error; a refused file changes no
 from io import BytesIO
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,13 +23,13 @@ from .strategies import (
     file_names,
     hostile_text,
     mutated_workbook,
+    upload_named,
 )
 
 pytestmark = pytest.mark.django_db
 
 QUESTIONNAIRE_TABLES = (Questionnaire, Section, Question, Choice, Condition, AuditEvent)
 ANSWER_TABLES = (Answer, AnswerRevision, AuditEvent)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _save(workbook) -> bytes:
@@ -55,7 +54,7 @@ def offline_file(world):
 
 
 def _import(client, data, name="questionnaire.xlsx", replace=False):
-    form = {"file": SimpleUploadedFile(name, data, content_type=XLSX)}
+    form = {"file": upload_named(name, data)}
     if replace:
         form["replace_draft"] = "on"
     return client.post(reverse("surveys:questionnaire_import"), form)
@@ -107,7 +106,7 @@ def test_markup_imported_in_a_questionnaire_is_text_when_read(world, as_role, qu
 def _upload(client, world, data, name="answers.xlsx"):
     return client.post(
         reverse("surveys:offline_upload", args=[world.response.pk]),
-        {"file": SimpleUploadedFile(name, data, content_type=XLSX)},
+        {"file": upload_named(name, data)},
     )
 
 
