@@ -25,7 +25,7 @@ emails = st.one_of(
             "<script>@x.org",
             '"><img src=x onerror=alert(1)>@x.org',
             "new.person@example.org",
-            "x" * 300 + "@example.org",
+            "x" * 240 + "@example.org",  # longer: see test_reported_bugs.py
         )
     ),
     st.emails().map(str),
