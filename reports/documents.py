@@ -356,7 +356,7 @@ def analytical_context(session: ConferenceSession, language: str) -> dict:
             )
             for article_id, counts in by_article.items()
         ]
-        group_rows = analysis.compliance_by_group(questionnaire, instrument=code, as_of=cutoff)
+        group_rows = overview.groups_by_instrument[code]
         instruments.append(
             {
                 "instrument": block.instrument,

@@ -207,6 +207,8 @@ class Overview:
     instruments: list[InstrumentBlock]
     groups: list[GroupRow]
     regional_group: str = ""
+    # Per instrument code, the regional group totals over its provisions (same tally, no more queries).
+    groups_by_instrument: dict[str, list[GroupRow]] = field(default_factory=dict)
 
 
 @dataclass
@@ -378,8 +380,16 @@ def compliance_overview(
     blocks: dict[int, InstrumentBlock] = {}
     for row in _provision_rows(tally, regional_group):
         blocks.setdefault(row.instrument.pk, InstrumentBlock(instrument=row.instrument)).rows.append(row)
+    by_instrument = {}
+    for block in blocks.values():
+        code = block.instrument.code
+        only = [q for q in tally.questions if tally.instruments[q.pk].code == code]
+        by_instrument[code] = _group_rows(_Tally(only, tally.instruments, tally.answers, tally.expected))
     return Overview(
-        instruments=list(blocks.values()), groups=_group_rows(tally), regional_group=regional_group
+        instruments=list(blocks.values()),
+        groups=_group_rows(tally),
+        regional_group=regional_group,
+        groups_by_instrument=by_instrument,
     )
 
 

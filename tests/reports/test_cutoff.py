@@ -13,6 +13,7 @@ from portal.models import AuditEvent
 from reports import documents, documents_assistance
 from reports.models import ReportKind
 from reports.selectors import fingerprint
+from surveys import analysis
 from surveys.models import Question, Response
 from surveys.structure import clear_cache
 from tests.assistance.factories import NeedFactory
@@ -172,3 +173,13 @@ def test_the_fingerprint_includes_the_cutoff(cycle):
     first = fingerprint(session=session, kind=ReportKind.ANALYTICAL, language="en")
     session.data_cutoff -= timedelta(days=1)  # same updated_at: only the date differs
     assert fingerprint(session=session, kind=ReportKind.ANALYTICAL, language="en") != first
+
+
+def test_the_group_totals_per_instrument_come_from_the_same_tally(cycle):
+    _with_provision(cycle)
+    questionnaire, cutoff = cycle.session.questionnaire, cycle.session.cutoff_at
+    overview = analysis.compliance_overview(questionnaire, as_of=cutoff)
+    assert overview.groups_by_instrument["UNTOC"] == analysis.compliance_by_group(
+        questionnaire, instrument="UNTOC", as_of=cutoff
+    )
+    assert sum(row.counts.partial for row in overview.groups_by_instrument["UNTOC"]) == 1
