@@ -28,7 +28,9 @@ class NeedFactory(factory.django.DjangoModelFactory):
 
     country = factory.SubFactory(CountryFactory)
     provision = factory.SubFactory(ProvisionFactory)
-    instrument = factory.LazyAttribute(lambda o: o.provision.article.instrument if o.provision else InstrumentFactory())
+    instrument = factory.LazyAttribute(
+        lambda o: o.provision.article.instrument if o.provision else InstrumentFactory()
+    )
     kind = factory.SubFactory(AssistanceKindFactory)
     description = factory.Sequence(lambda n: f"Training for {n} prosecutors")
     priority = "medium"
@@ -36,7 +38,8 @@ class NeedFactory(factory.django.DjangoModelFactory):
 
     class Params:
         shared = factory.Trait(
-            status=Need.Status.SHARED, shared_at=factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+            status=Need.Status.SHARED,
+            shared_at=factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC)),
         )
 
 
