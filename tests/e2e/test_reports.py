@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 
 from reports import services
 from reports.models import ReportJob
-from surveys.models import Answer, Response
+from surveys.models import Response
 from surveys.structure import clear_cache
 from tests.factories import CountryFactory, TreatyParticipationFactory
-from tests.reports.conftest import pdf_pages, pdf_text
+from tests.reports.conftest import answer, pdf_pages, pdf_text
 from tests.reports.factories import ConferenceSessionFactory
 from tests.surveys.factories import ResponseFactory, published_questionnaire
 
@@ -38,10 +38,8 @@ def test_reviewer_asks_for_the_arabic_analytical_report_watches_it_and_downloads
             submitted_at=timezone.now(),
         )
         for question in questionnaire.questions.all():
-            Answer.objects.create(
-                response=response, question=question, value=value, updated_at=timezone.now()
-            )
-    session = ConferenceSessionFactory(questionnaire=questionnaire)
+            answer(response, question, value)
+    session = ConferenceSessionFactory(questionnaire=questionnaire, data_cutoff=timezone.localdate())
     # The worker is another process: here the job waits in the queue until the test plays the worker.
     monkeypatch.setattr("reports.services._enqueue", lambda job: None)
 
