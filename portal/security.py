@@ -6,7 +6,9 @@ from django.conf import settings
 def login_username(request, credentials) -> str:
     """E-mail addresses sign in whatever their case, so failures count against the lower-case address."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    return username.strip().lower()
+    # django-axes keeps the name in a column of 255 characters; no real address is longer (RFC 5321
+    # allows 254), and a longer one is still counted, under its first 255 characters.
+    return username.strip().lower()[:255]
 
 
 def login_client_ip(request) -> str | None:

@@ -1,9 +1,7 @@
 """Server errors the hostile-input tests found in code other engineers are writing, reported to them
-rather than fixed here. Those fixed since (669a99d) are regression tests; those still open are strict
-expected failures: once fixed they pass, the suite says so, and the mark is removed."""
+rather than fixed here; all are fixed now and these are their regression tests."""
 
 import pytest
-from django.db.utils import DataError
 from django.urls import reverse
 
 from assistance.models import Offer
@@ -30,12 +28,6 @@ def test_the_match_page_of_an_offer_no_longer_open_says_so(world, as_role, statu
     assert "This offer is no longer open." in reply.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=DataError,
-    reason="django-axes records a failed sign-in with the address typed, in a column of 255 characters "
-    "(portal/security.py login_username): a longer address is a server error (DataError)",
-)
 def test_signing_in_with_a_very_long_address_is_refused(world, as_role):
     client = as_role(None)
     before = rows(User)
