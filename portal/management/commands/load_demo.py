@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assistance.demo import demo_assistance_load
 from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_load
 from reports.demo import demo_session_load
+from surveys.demo import demo_response_load
 
 
 class Command(BaseCommand):
@@ -23,6 +24,12 @@ class Command(BaseCommand):
             "Secretariat accounts (reviewer, administrator) also ask for a one-time code: add the key "
             f"{DEMO_TOTP_SECRET} to an authenticator app, or print the current code with "
             "`.venv/bin/python manage.py demo_code`."
+        )
+        submitted = demo_response_load()
+        self.stdout.write(
+            f"Demo response: {submitted}, every required question answered and submitted."
+            if submitted
+            else "Demo response: already submitted."
         )
         created = demo_assistance_load()
         self.stdout.write(
