@@ -69,28 +69,27 @@ def needs_with_offer_counts(needs: QuerySet[Need], user: User) -> QuerySet[Need]
     return needs.annotate(open_offers=Count("offers", filter=open_offers))
 
 
+def _scoped(rows: QuerySet, user: User, *, provider: str, country: str) -> QuerySet:
+    """The Secretariat sees every row; a provider the rows of its organization; a State's people their State's."""
+    if permissions.is_secretariat(user):
+        return rows
+    if permissions.is_provider(user):
+        return rows.filter(**{provider: user.provider_id})
+    if user.is_authenticated and user.is_active and user.role in NATIONAL_ROLES and user.country_id:
+        return rows.filter(**{country: user.country_id})
+    return rows.none()
+
+
 def offers_visible_to(user: User) -> QuerySet[Offer]:
     offers = Offer.objects.select_related(
         "provider", "need__country", "need__kind", "need__provision", "activity"
     )
-    if permissions.is_secretariat(user):
-        return offers
-    if permissions.is_provider(user):
-        return offers.filter(provider_id=user.provider_id)
-    if user.is_authenticated and user.is_active and user.role in NATIONAL_ROLES and user.country_id:
-        return offers.filter(need__country_id=user.country_id)
-    return offers.none()
+    return _scoped(offers, user, provider="provider_id", country="need__country_id")
 
 
 def activities_visible_to(user: User) -> QuerySet[Activity]:
     activities = Activity.objects.select_related("provider", "country").annotate(need_count=Count("needs"))
-    if permissions.is_secretariat(user):
-        return activities
-    if permissions.is_provider(user):
-        return activities.filter(provider_id=user.provider_id)
-    if user.is_authenticated and user.is_active and user.role in NATIONAL_ROLES and user.country_id:
-        return activities.filter(country_id=user.country_id)
-    return activities.none()
+    return _scoped(activities, user, provider="provider_id", country="country_id")
 
 
 def contributions_visible_to(user: User) -> QuerySet[Contribution]:

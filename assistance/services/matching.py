@@ -12,6 +12,7 @@ from portal.models import Country, User
 
 from .. import permissions
 from ..models import Activity, Need, Offer, Provider
+from .needs import close_open_offers
 
 MAX_TEXT = 10_000
 
@@ -68,50 +69,63 @@ def offer_make(*, need: Need, by: User, message: str, ip_address: str | None = N
     return offer
 
 
-def offer_withdraw(*, offer: Offer, by: User, ip_address: str | None = None) -> Offer:
+def _offer_close(
+    *,
+    offer: Offer,
+    by: User,
+    allowed,
+    refusal: str,
+    status: str,
+    action: str,
+    note: str = "",
+    ip_address=None,
+) -> Offer:
+    """Withdraw or decline an open offer: lock it, check who may, record the outcome."""
     with transaction.atomic():
         offer = (
             Offer.objects.select_for_update(of=("self",))
             .select_related("need__country", "provider")
             .get(pk=offer.pk)
         )
-        if not permissions.can_withdraw_offer(by, offer):
-            raise PermissionDenied(_("Only the provider that made an open offer can withdraw it."))
-        offer.status = Offer.Status.WITHDRAWN
-        offer.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=by,
-            action="offer.withdrawn",
-            target=offer,
-            country=offer.need.country,
-            summary=f"Offer by {offer.provider} withdrawn",
-            ip_address=ip_address,
-        )
-    return offer
-
-
-def offer_decline(*, offer: Offer, by: User, note: str = "", ip_address: str | None = None) -> Offer:
-    note = _clean_text(note, field="note", required=False)
-    with transaction.atomic():
-        offer = (
-            Offer.objects.select_for_update(of=("self",))
-            .select_related("need__country", "provider")
-            .get(pk=offer.pk)
-        )
-        if not permissions.can_decide_offer(by, offer):
-            raise PermissionDenied(_("Only the Secretariat decides on open offers."))
-        offer.status, offer.decision_note = Offer.Status.DECLINED, note
+        if not allowed(by, offer):
+            raise PermissionDenied(refusal)
+        offer.status, offer.decision_note = status, note
         offer.save(update_fields=["status", "decision_note", "updated_at"])
         audit_record(
             actor=by,
-            action="offer.declined",
+            action=action,
             target=offer,
             country=offer.need.country,
-            summary=f"Offer by {offer.provider} declined",
-            data={"note": note},
+            summary=f"Offer by {offer.provider} {status}",
+            data={"note": note} if note else {},
             ip_address=ip_address,
         )
     return offer
+
+
+def offer_withdraw(*, offer: Offer, by: User, ip_address: str | None = None) -> Offer:
+    return _offer_close(
+        offer=offer,
+        by=by,
+        allowed=permissions.can_withdraw_offer,
+        refusal=_("Only the provider that made an open offer can withdraw it."),
+        status=Offer.Status.WITHDRAWN,
+        action="offer.withdrawn",
+        ip_address=ip_address,
+    )
+
+
+def offer_decline(*, offer: Offer, by: User, note: str = "", ip_address: str | None = None) -> Offer:
+    return _offer_close(
+        offer=offer,
+        by=by,
+        allowed=permissions.can_decide_offer,
+        refusal=_("Only the Secretariat decides on open offers."),
+        status=Offer.Status.DECLINED,
+        action="offer.declined",
+        note=_clean_text(note, field="note", required=False),
+        ip_address=ip_address,
+    )
 
 
 def _check_period(starts_on: date | None, ends_on: date | None) -> None:
@@ -163,17 +177,9 @@ def _attach_needs(*, activity: Activity, need_ids, by: User, ip_address: str | N
             ip_address=ip_address,
         )
         # Other providers' open offers for this need are closed, so that nobody funds it twice unknowingly.
-        for other in need.offers.filter(status=Offer.Status.OPEN).exclude(provider_id=activity.provider_id):
-            other.status = Offer.Status.DECLINED
-            other.decision_note = "Matched with another provider."
-            other.save(update_fields=["status", "decision_note", "updated_at"])
-            audit_record(
-                actor=by,
-                action="offer.declined",
-                target=other,
-                country=need.country,
-                summary=f"Offer by {other.provider} closed: need matched with {activity.provider}"[:255],
-            )
+        close_open_offers(
+            need, by=by, note="Matched with another provider.", keep_provider_id=activity.provider_id
+        )
     return needs
 
 

@@ -52,10 +52,13 @@ def _need_audit(need: Need, *, by: User | None, action: str, summary: str, data=
     )
 
 
-def _close_open_offers(need: Need, *, by: User | None, note: str) -> None:
-    for offer in need.offers.filter(status=Offer.Status.OPEN):
-        offer.status = Offer.Status.DECLINED
-        offer.decision_note = note
+def close_open_offers(need: Need, *, by: User | None, note: str, keep_provider_id: int | None = None) -> None:
+    """Decline the open offers for a need (all, or all but one provider's), each with its note and audit event."""
+    offers = need.offers.filter(status=Offer.Status.OPEN).select_related("provider")
+    if keep_provider_id is not None:
+        offers = offers.exclude(provider_id=keep_provider_id)
+    for offer in offers:
+        offer.status, offer.decision_note = Offer.Status.DECLINED, note
         offer.save(update_fields=["status", "decision_note", "updated_at"])
         audit_record(
             actor=by,
@@ -155,7 +158,7 @@ def _sync_question(*, response, question: Question, structure: Structure, by: Us
         if need.status in (Need.Status.IDENTIFIED, Need.Status.SHARED):
             need.status = Need.Status.WITHDRAWN
             fields.append("status")
-            _close_open_offers(need, by=by, note="The State no longer asks for this assistance.")
+            close_open_offers(need, by=by, note="The State no longer asks for this assistance.")
             _need_audit(
                 need,
                 by=by,
@@ -276,7 +279,7 @@ def need_unshare(*, need: Need, by: User, ip_address: str | None = None) -> Need
             )
         need.status, need.shared_at, need.shared_by = Need.Status.IDENTIFIED, None, None
         need.save(update_fields=["status", "shared_at", "shared_by", "updated_at"])
-        _close_open_offers(need, by=by, note="The State stopped sharing this need.")
+        close_open_offers(need, by=by, note="The State stopped sharing this need.")
         _need_audit(
             need,
             by=by,
@@ -318,7 +321,7 @@ def need_withdraw(*, need: Need, by: User, reason: str = "", ip_address: str | N
             )
         need.status = Need.Status.WITHDRAWN
         need.save(update_fields=["status", "updated_at"])
-        _close_open_offers(need, by=by, note="The need was withdrawn.")
+        close_open_offers(need, by=by, note="The need was withdrawn.")
         _need_audit(
             need,
             by=by,
