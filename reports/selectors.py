@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assistance.models import Activity, Contribution, ExchangeRate, Need, Offer, Provider
+from portal import jobs as background
 from portal.models import NATIONAL_ROLES, SECRETARIAT_ROLES, Country, TreatyParticipation, User
 from surveys.models import Answer, Comment, Response
 
@@ -44,15 +44,12 @@ def jobs_visible_to(user: User, session: ConferenceSession) -> QuerySet[ReportJo
 
 def is_stale(job: ReportJob, *, now=None) -> bool:
     """A job "running" whose worker has not shown a sign of life for too long."""
-    if job.status != ReportJob.Status.RUNNING:
-        return False
-    last = job.heartbeat_at or job.started_at or job.updated_at
-    return last < (now or timezone.now()) - STALE_AFTER
+    return background.is_stale(job, stale_after=STALE_AFTER, now=now)
 
 
 def shown_status(job: ReportJob) -> str:
     """The status people see: a stale running job is failed."""
-    return ReportJob.Status.FAILED if is_stale(job) else job.status
+    return background.shown_status(job, stale_after=STALE_AFTER)
 
 
 def latest_jobs(user: User, session: ConferenceSession) -> list[ReportJob]:

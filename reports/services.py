@@ -6,12 +6,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal import jobs as background
 from portal.audit import audit_record
 from portal.models import Country, User
 from surveys.models import Questionnaire
@@ -171,17 +171,11 @@ def report_retry(*, by: User, job: ReportJob) -> ReportJob:
 
 
 def _touch(job_id: int, progress: int) -> None:
-    now = timezone.now()
-    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
-        progress=progress, heartbeat_at=now, updated_at=now
-    )
+    background.touch(ReportJob, job_id, progress)
 
 
 def _fail(job_id: int, reason: str) -> None:
-    now = timezone.now()
-    ReportJob.objects.filter(pk=job_id).exclude(status=ReportJob.Status.DONE).update(
-        status=ReportJob.Status.FAILED, error=reason[:2000], finished_at=now, updated_at=now
-    )
+    background.fail(ReportJob, job_id, reason)
 
 
 def _file_name(job: ReportJob) -> str:
@@ -192,11 +186,7 @@ def _file_name(job: ReportJob) -> str:
 def report_build(*, job_id: int) -> ReportJob | None:
     """Build one queued report (run by the task worker). Marks it running, records progress and a sign of
     life at every step, stores the PDF, and ends done or failed with the reason."""
-    now = timezone.now()
-    claimed = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.QUEUED).update(
-        status=ReportJob.Status.RUNNING, started_at=now, heartbeat_at=now, progress=1, updated_at=now
-    )
-    if not claimed:
+    if not background.claim(ReportJob, job_id):
         return None  # already taken, finished or gone
     job = ReportJob.objects.select_related("session__questionnaire", "country").get(pk=job_id)
     try:
@@ -212,19 +202,7 @@ def report_build(*, job_id: int) -> ReportJob | None:
             html = documents.render_html(kind=job.kind, context=context)
             _touch(job_id, 35)
             rendered = render_pdf(html, on_layout=lambda _pages: _touch(job_id, 85))
-        job.refresh_from_db()
-        if job.status != ReportJob.Status.RUNNING:
-            return job  # declared dead meanwhile; a retry owns the work now
-        job.file.save(_file_name(job), ContentFile(rendered.pdf), save=False)
-        job.status, job.progress, job.pages, job.size = (
-            ReportJob.Status.DONE,
-            100,
-            rendered.pages,
-            len(rendered.pdf),
-        )
-        job.finished_at = job.heartbeat_at = timezone.now()
-        job.error = ""
-        job.save()
+        background.finish(job, file_name=_file_name(job), content=rendered.pdf, pages=rendered.pages)
         return job
     except documents.ReportUnavailable as refusal:
         _fail(job_id, " ".join(refusal.messages))

@@ -21,14 +21,14 @@ from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from portal import jobs as background
 from portal.audit import audit_record
 from portal.models import Country, User
 
@@ -252,15 +252,12 @@ def export_fingerprint(questionnaire: Questionnaire, *, language: str, file_form
 
 def is_stale(job: ExportJob, *, now=None) -> bool:
     """A job "running" whose worker has not shown a sign of life for too long."""
-    if job.status != ExportJob.Status.RUNNING:
-        return False
-    last = job.heartbeat_at or job.started_at or job.updated_at
-    return last < (now or timezone.now()) - STALE_AFTER
+    return background.is_stale(job, stale_after=STALE_AFTER, now=now)
 
 
 def shown_status(job: ExportJob) -> str:
     """The status people see: a stale running job is failed."""
-    return ExportJob.Status.FAILED if is_stale(job) else job.status
+    return background.shown_status(job, stale_after=STALE_AFTER)
 
 
 def shown_error(job: ExportJob) -> str:
@@ -338,27 +335,17 @@ def export_downloaded(*, job: ExportJob, by: User, ip_address: str | None = None
 
 
 def _touch(job_id: int, progress: int) -> None:
-    now = timezone.now()
-    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
-        progress=progress, heartbeat_at=now, updated_at=now
-    )
+    background.touch(ExportJob, job_id, progress)
 
 
 def _fail(job_id: int, reason: str) -> None:
-    now = timezone.now()
-    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
-        status=ExportJob.Status.FAILED, error=reason[:2000], finished_at=now, updated_at=now
-    )
+    background.fail(ExportJob, job_id, reason)
 
 
 def export_build(*, job_id: int) -> ExportJob | None:
     """Write one queued export (run by the task worker): marks it running, records progress and a sign of
     life after every batch of rows, stores the file, and ends done or failed with the reason."""
-    now = timezone.now()
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now, progress=1, updated_at=now
-    )
-    if not claimed:
+    if not background.claim(ExportJob, job_id):
         return None  # already taken, finished or gone
     job = ExportJob.objects.select_related("questionnaire").get(pk=job_id)
     try:
@@ -368,18 +355,12 @@ def export_build(*, job_id: int) -> ExportJob | None:
             job.language,
             on_rows=lambda written: _touch(job_id, min(95, 2 + 93 * written // total)),
         )
-        job.refresh_from_db()
-        if job.status != ExportJob.Status.RUNNING:
-            return job  # declared dead meanwhile; a new job owns the work now
-        job.file.save(
-            export_filename(job.questionnaire, job.language, job.file_format),
-            ContentFile(content),
-            save=False,
+        background.finish(
+            job,
+            file_name=export_filename(job.questionnaire, job.language, job.file_format),
+            content=content,
+            rows=rows,
         )
-        job.status, job.progress, job.rows, job.size = ExportJob.Status.DONE, 100, rows, len(content)
-        job.finished_at = job.heartbeat_at = timezone.now()
-        job.error = ""
-        job.save()
         return job
     except Exception as error:
         logger.exception("Export job %s failed", job_id)
